@@ -1,0 +1,81 @@
+"""What every list adapter provides, so that detection, inspection and loading treat all alike.
+
+An adapter module (one per source: ``ofac``, ``uk``, ``eu``, ``un``) exposes one `ListFormat`
+per file format it reads. Each format does the same three steps: ``sniff`` (is this file mine,
+from its first bytes), ``published`` (the publication date the file states) and ``entities``
+(read and map records to canonical `Entity` objects, streaming). Downloading (the first step of
+fetch -> read -> map) lives in `lists.fetch`, driven by the URL table in `lists.sources`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lists.model import Entity, Source
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first bytes of a file (or, for a directory, its file names), for sniffing."""
+
+    path: Path
+    data: bytes
+    is_dir: bool = False
+    names: frozenset[str] = frozenset()
+    xml_root: str | None = None
+    xml_namespace: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The head decoded leniently: good enough to recognise a header, never used as data."""
+        data = self.data
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        return data.decode("utf-8", errors="replace")
+
+
+@dataclass
+class ReadReport:
+    """Problems a reader noticed but that do not make the file untrustworthy.
+
+    Example: an OFAC alias row whose entity is not in sdn.csv. The row cannot be attached to
+    anything, so it is reported here rather than silently dropped or made fatal.
+    """
+
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+@dataclass(frozen=True)
+class ListFormat:
+    name: str
+    source: Source
+    description: str
+    sniff: Callable[[Head], bool]
+    published: Callable[[Path], dt.datetime | dt.date | None]
+    entities: Callable[[Path, ReadReport], Iterator[Entity]]
+
+
+@dataclass
+class ListFile:
+    """A list file (or OFAC CSV directory) whose format is known, ready to be read."""
+
+    path: Path
+    format: ListFormat
+    published: dt.datetime | dt.date | None
+    report: ReadReport = field(default_factory=ReadReport)
+
+    @property
+    def source(self) -> Source:
+        return self.format.source
+
+    def entities(self) -> Iterator[Entity]:
+        """Stream the entities; raises `ListReadError` at the first untrustworthy record."""
+        return self.format.entities(self.path, self.report)

@@ -1,0 +1,66 @@
+"""Country names and codes, in every spelling the lists use, to ISO 3166-1 alpha-2.
+
+`countrynames` (maintained by OpenSanctions) knows the many English, French and local names
+and the odd forms sanctions lists use ("Korea, North", "Iran (Islamic Republic of)"); pycountry
+adds the alpha-3 codes. Sub-national codes such as Crimea's ``UA-CRI`` resolve to their country.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import countrynames
+import pycountry
+
+# Values the lists use to say "no country"; they must not become a code.
+_UNKNOWN = {"", "00", "-0-", "unknown", "undetermined", "stateless", "n/a", "none", "-"}
+
+# Historical or non-ISO codes that countrynames returns, mapped to the code a screener needs.
+_LEGACY = {"SUHH": "SU", "CSHH": "CS", "YUCS": "YU", "DDDE": "DE", "XK": "XK"}
+
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+@lru_cache(maxsize=8192)
+def to_iso2(text: str | None) -> str | None:
+    """The ISO alpha-2 code for a country name or code, or None when it is not a country."""
+    if text is None:
+        return None
+    value = " ".join(text.split()).strip(" .,;")
+    if value.lower() in _UNKNOWN:
+        return None
+    code = _lookup(value)
+    if code is None and _PAREN.search(value):
+        # "Russia (Moscow)" or "Iran (Islamic Republic of)": try without the bracket.
+        code = _lookup(_PAREN.sub("", value))
+    return code
+
+
+def _lookup(value: str) -> str | None:
+    if len(value) == 3 and value.isalpha() and value.isupper():
+        country = pycountry.countries.get(alpha_3=value)
+        if country is not None:
+            return str(country.alpha_2)
+    code = countrynames.to_code(value, fuzzy=False)
+    if code is None:
+        return None
+    code = _LEGACY.get(code, code)
+    if "-" in code:  # a subdivision such as UA-CRI
+        code = code.split("-", 1)[0]
+    if len(code) != 2:
+        return None
+    return code.upper()
+
+
+def split_countries(text: str | None) -> list[str]:
+    """Codes for a field that may list several countries ("1) Iraq 2) Syria", "Iran; Iraq")."""
+    if not text:
+        return []
+    parts = re.split(r"\s*(?:\d+\)\s*|;|/|\|)\s*", text)
+    codes: list[str] = []
+    for part in parts:
+        code = to_iso2(part)
+        if code and code not in codes:
+            codes.append(code)
+    return codes

@@ -1,0 +1,7 @@
+"""Placeholder: the uk adapter is being written."""
+
+from __future__ import annotations
+
+from lists.base import ListFormat
+
+FORMATS: tuple[ListFormat, ...] = ()

@@ -1,0 +1,147 @@
+"""Safe, streaming, namespace-agnostic XML reading for every XML list format.
+
+Lists are read with `lxml.etree.iterparse` so memory stays flat in file size: each record is
+handed to the adapter when its end tag is read and then freed. Entity expansion, DTD loading and
+network access are off, and a document whose prolog declares entities or an external DTD is
+refused before parsing (official list files never have one; a file that does is an XML bomb or an
+external-entity attack, or not an official file). Element names are compared by local name, so the
+same reader accepts the namespaces the authorities have used over the years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from lists.errors import ListReadError
+
+_PROLOG_BYTES = 64 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_DANGEROUS_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b", re.I)
+
+
+def local_name(tag: object) -> str:
+    """The element name without its namespace ('{ns}sdnEntry' -> 'sdnEntry')."""
+    text = tag if isinstance(tag, str) else str(tag)
+    return text.rpartition("}")[2]
+
+
+def check_prolog(path: Path, head: bytes | None = None) -> None:
+    """Refuse a document type declaration that declares entities or loads an external DTD."""
+    if head is None:
+        with path.open("rb") as handle:
+            head = handle.read(_PROLOG_BYTES)
+    doctype = _DOCTYPE.search(head)
+    if doctype is None:
+        return
+    line = head[: doctype.start()].count(b"\n") + 1
+    if _DANGEROUS_DTD.search(head, doctype.start()):
+        raise ListReadError(
+            path,
+            "refused: the XML declares entities or an external DTD (possible XML bomb or "
+            "external-entity attack); official list files never do",
+            line=line,
+        )
+
+
+def _refuse_dtd(path: Path, root: etree._Element) -> None:
+    # Second line of defence behind check_prolog, for a DTD placed beyond the scanned prolog.
+    docinfo = root.getroottree().docinfo
+    internal = docinfo.internalDTD
+    if (
+        docinfo.system_url
+        or docinfo.public_id
+        or (internal is not None and any(True for _ in internal.iterentities()))
+    ):
+        raise ListReadError(
+            path, "refused: the XML declares entities or an external DTD", line=root.sourceline
+        )
+
+
+def iter_elements(
+    path: Path, names: Collection[str], *, root_attrib: dict[str, str] | None = None
+) -> Iterator[etree._Element]:
+    """Yield each element whose local name is in `names`, complete, then free it.
+
+    When `root_attrib` is given it is filled with the root element's attributes as soon as the
+    root is read. Syntax errors (truncation, bad bytes, undeclared entities) become a
+    `ListReadError` with the line number.
+    """
+    check_prolog(path)
+    wanted = frozenset(names)
+    depth_of_wanted = 0
+    try:
+        context = etree.iterparse(
+            str(path),
+            events=("start", "end"),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        for event, element in context:
+            if event == "start":
+                if element.getparent() is None:
+                    _refuse_dtd(path, element)
+                    if root_attrib is not None:
+                        root_attrib.update({local_name(k): v for k, v in element.attrib.items()})
+                if local_name(element.tag) in wanted:
+                    depth_of_wanted += 1
+                continue
+            if local_name(element.tag) not in wanted:
+                continue
+            depth_of_wanted -= 1
+            if depth_of_wanted:
+                continue  # a wanted element nested in another one is yielded with its parent
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise ListReadError(path, f"malformed XML: {exc.msg}", line=line) from None
+
+
+def root_info(path: Path, head: bytes) -> tuple[str, str] | None:
+    """(local name, namespace) of the root element, read from the first bytes of a file."""
+    check_prolog(path, head)
+    try:
+        parser = etree.XMLPullParser(
+            events=("start",), resolve_entities=False, load_dtd=False, no_network=True
+        )
+        parser.feed(head)
+        for _event, element in parser.read_events():
+            assert isinstance(element, etree._Element)
+            qname = etree.QName(element)
+            return qname.localname, qname.namespace or ""
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def text_of(element: etree._Element, name: str) -> str | None:
+    """Stripped text of the first direct child with this local name; None when absent or empty."""
+    for child in element:
+        if isinstance(child.tag, str) and local_name(child.tag) == name:
+            value = " ".join((child.text or "").split())
+            return value or None
+    return None
+
+
+def children(element: etree._Element, name: str) -> list[etree._Element]:
+    """Direct children with this local name."""
+    return [c for c in element if isinstance(c.tag, str) and local_name(c.tag) == name]
+
+
+def descendants(element: etree._Element, name: str) -> list[etree._Element]:
+    """All descendants with this local name, in document order."""
+    return [
+        e for e in element.iterdescendants() if isinstance(e.tag, str) and local_name(e.tag) == name
+    ]

@@ -1,0 +1,1 @@
+"""Screening: matching, decisions and the coalition layer (built on `lists`)."""
