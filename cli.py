@@ -1,21 +1,67 @@
 """The ``coalition`` command: a thin shell over the Python API in `lists` and `screening`.
 
-Exit codes: 0 success; 1 a list file could not be read (bad format, malformed, unsafe);
-2 usage error (click's own).
+Exit codes (every command):
+  0  success
+  1  a list file or download could not be read or loaded (bad format, malformed, unsafe,
+     network failure); nothing was stored
+  2  usage error (unknown option, missing argument)
+  3  the database could not be reached or migrated
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
+from lists.detect import open_list
 from lists.errors import ListReadError
 from lists.inspect import Inspection, inspect_list
+from lists.model import Source
+from screening.store import ListStore, LoadResult, SourceStatus
+from screening.store.database import DB_ENV, make_engine, resolve_url, upgrade
+from screening.store.diff import DiffError, ListDiff, diff_versions
 
 EXIT_READ_ERROR = 1
+EXIT_DB_ERROR = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+stderr = Console(stderr=True)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_url",
+        envvar=DB_ENV,
+        metavar="URL",
+        help=f"SQLAlchemy database URL (default: ${DB_ENV}, else an SQLite file in the "
+        "user data directory).",
+    )(func)
+
+
+@contextmanager
+def open_store(db_url: str | None) -> Iterator[ListStore]:
+    try:
+        yield ListStore(db_url)
+    except SQLAlchemyError as exc:
+        stderr.print(f"[red]error:[/] database {resolve_url(db_url)!r}: {_first_line(exc)}")
+        sys.exit(EXIT_DB_ERROR)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,9 +70,36 @@ def main() -> None:
     """Sanctions screening against the OFAC, UK, EU and UN lists."""
 
 
+# -- db ----------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(db_url: str | None) -> None:
+    """Create or migrate the database to the newest schema."""
+    url = resolve_url(db_url)
+    try:
+        before, after = upgrade(make_engine(url))
+    except SQLAlchemyError as exc:
+        stderr.print(f"[red]error:[/] database {url!r}: {_first_line(exc)}")
+        sys.exit(EXIT_DB_ERROR)
+    if before == after:
+        click.echo(f"{url}: already at revision {after}")
+    else:
+        click.echo(f"{url}: upgraded from {before or 'an empty database'} to revision {after}")
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+
 @main.group()
 def lists() -> None:
-    """Read, inspect and manage official sanctions list files."""
+    """Read, inspect, load, update and compare official sanctions lists."""
 
 
 @lists.command("inspect")
@@ -48,7 +121,7 @@ def lists_inspect(paths: tuple[Path, ...], as_json: bool) -> None:
             if as_json:
                 click.echo(json.dumps({"file": str(path), "error": str(exc)}))
             else:
-                click.echo(f"error: {exc}", err=True)
+                stderr.print(f"[red]error:[/] {exc}", highlight=False)
             continue
         if as_json:
             click.echo(result.model_dump_json())
@@ -58,15 +131,302 @@ def lists_inspect(paths: tuple[Path, ...], as_json: bool) -> None:
         sys.exit(EXIT_READ_ERROR)
 
 
+@lists.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date for files that state none (OFAC legacy CSV); ignored otherwise.",
+)
+@db_option
+def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: str | None) -> None:
+    """Load list files into the store, each as a new dated version in one transaction.
+
+    Loading content that is already stored changes nothing and says so. The newest
+    publication of each source becomes its active version; older versions stay queryable.
+    A file that cannot be read in full is not stored at all (exit 1).
+    """
+    failed = False
+    with open_store(db_url) as store:
+        for path in paths:
+            try:
+                result = _load_one(store, path, published.date() if published else None)
+            except ListReadError as exc:
+                failed = True
+                stderr.print(f"[red]error:[/] {exc} (nothing stored)", highlight=False)
+                continue
+            click.echo(_format_load(path, result))
+    if failed:
+        sys.exit(EXIT_READ_ERROR)
+
+
+def _load_one(store: ListStore, path: Path, published: dt.date | None) -> LoadResult:
+    listed = open_list(path)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} entities"),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"loading {path.name} ({listed.format.name})", total=None)
+        return store.load(
+            listed,
+            published_on=published,
+            published_from="given" if published else None,
+            on_entity=lambda n: progress.update(task, completed=n),
+        )
+
+
+def _format_load(path: Path, result: LoadResult) -> str:
+    version = result.version
+    what = (
+        f"{version.source.value} version {version.id}: {version.entity_count} entities, "
+        f"published {version.published_on} ({version.published_from})"
+    )
+    if result.status == "unchanged":
+        return f"{path}: unchanged — identical content is already stored as {what}"
+    active = "now active" if result.active else "stored; a newer publication stays active"
+    lines = [f"{path}: loaded {what}; {active}"]
+    if version.warnings:
+        lines.append(f"  {len(version.warnings)} warnings (see `coalition lists status --json`)")
+    return "\n".join(lines)
+
+
+@lists.command("update")
+@click.argument("sources", nargs=-1, type=click.Choice([s.value for s in Source]))
+@click.option(
+    "--mirror",
+    envvar="COALITION_MIRROR",
+    metavar="BASE_URL",
+    help="Fetch the same file names from this internal mirror instead of the official URLs.",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds per network read.")
+@click.option("--retries", default=3, show_default=True, help="Attempts per file.")
+@click.option(
+    "--max-size", "max_mb", default=300, show_default=True, help="Size cap per file, in MB."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where downloaded files are kept (default: the user cache directory).",
+)
+@db_option
+def lists_update(
+    sources: tuple[str, ...],
+    mirror: str | None,
+    timeout: float,
+    retries: int,
+    max_mb: int,
+    cache_dir: Path | None,
+    db_url: str | None,
+) -> None:
+    """Download lists from their official URLs (or a mirror) and load new publications.
+
+    SOURCE is any of ofac, uk, eu, un (default: all). Each download is checked to be complete
+    and to parse before it replaces anything; a failed, truncated or unparsable download
+    leaves the active version untouched and the command exits 1.
+    """
+    from lists.fetch import FetchError, default_cache_dir, fetch_source
+    from lists.sources import SOURCES
+
+    chosen = [Source(s) for s in sources] or list(Source)
+    failed = False
+    with open_store(db_url) as store:
+        for source in chosen:
+            spec = SOURCES[source]
+            try:
+                with _download_progress() as on_progress:
+                    fetched = fetch_source(
+                        spec,
+                        cache_dir=cache_dir or default_cache_dir(),
+                        mirror=mirror,
+                        timeout=timeout,
+                        retries=retries,
+                        max_bytes=max_mb * 1024 * 1024,
+                        on_progress=on_progress,
+                    )
+                published = fetched.last_modified.date() if fetched.last_modified else None
+                listed = open_list(fetched.path)
+                result = store.load(
+                    listed,
+                    published_on=published,
+                    published_from="http" if published else None,
+                    origin=", ".join(fetched.urls),
+                )
+            except (FetchError, ListReadError) as exc:
+                failed = True
+                stderr.print(
+                    f"[red]error:[/] {source.value}: {exc} (active version unchanged)",
+                    highlight=False,
+                )
+                continue
+            if not fetched.changed and result.status == "unchanged":
+                click.echo(f"{source.value}: not modified since the last download")
+            else:
+                click.echo(_format_load(fetched.path, result))
+    if failed:
+        sys.exit(EXIT_READ_ERROR)
+
+
+@contextmanager
+def _download_progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_progress(name: str, received: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(f"downloading {name}", total=total)
+            progress.update(tasks[name], completed=received, total=total)
+
+        yield on_progress
+
+
+@lists.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+@click.option(
+    "--max-age",
+    default=7,
+    show_default=True,
+    envvar="COALITION_MAX_AGE_DAYS",
+    help="Warn when a source's active publication is older than this many days.",
+)
+@db_option
+def lists_status(as_json: bool, max_age: int, db_url: str | None) -> None:
+    """Each source's active version, publication date, counts and age."""
+    with open_store(db_url) as store:
+        statuses = store.status(max_age_days=max_age)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"max_age_days": max_age, "sources": [s.model_dump(mode="json") for s in statuses]}
+            )
+        )
+    else:
+        _print_status(statuses)
+    for status in statuses:
+        if status.active is None:
+            stderr.print(f"[yellow]warning:[/] {status.source.value}: no version loaded")
+        elif status.stale:
+            stderr.print(
+                f"[yellow]warning:[/] {status.source.value}: active publication is "
+                f"{status.age_days} days old (more than {max_age})"
+            )
+
+
+def _print_status(statuses: list[SourceStatus]) -> None:
+    table = Table("source", "version", "published", "age (days)", "entities", "by schema", "loaded")
+    for status in statuses:
+        active = status.active
+        if active is None:
+            table.add_row(status.source.value, "—", "—", "—", "—", "—", "—")
+            continue
+        by_schema = ", ".join(f"{k} {v}" for k, v in active.counts.get("by_schema", {}).items())
+        table.add_row(
+            status.source.value,
+            f"{active.id} of {status.versions}",
+            f"{active.published_on} ({active.published_from})",
+            str(status.age_days),
+            str(active.entity_count),
+            by_schema,
+            active.loaded_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    Console().print(table)
+
+
+@lists.command("diff")
+@click.argument("source", type=click.Choice([s.value for s in Source]))
+@click.option(
+    "--from", "from_id", type=int, help="Version id to compare from (default: the one before --to)."
+)
+@click.option("--to", "to_id", type=int, help="Version id to compare to (default: the active one).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print added, removed, changed and details as JSON."
+)
+@db_option
+def lists_diff(
+    source: str, from_id: int | None, to_id: int | None, as_json: bool, db_url: str | None
+) -> None:
+    """Entities added, removed and changed between two versions of a source.
+
+    Changes are shown field by field; child collections (names, identifiers, addresses...)
+    are compared as sets, so re-ordering is not a change. Version ids come from
+    `coalition lists status` or `coalition lists versions`.
+    """
+    with open_store(db_url) as store:
+        try:
+            result = diff_versions(store, source, from_id, to_id)
+        except DiffError as exc:
+            stderr.print(f"[red]error:[/] {exc}")
+            sys.exit(EXIT_READ_ERROR)
+    if as_json:
+        click.echo(result.model_dump_json())
+    else:
+        click.echo(_format_diff(result))
+
+
+@lists.command("versions")
+@click.argument("source", required=False, type=click.Choice([s.value for s in Source]))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version.")
+@db_option
+def lists_versions(source: str | None, as_json: bool, db_url: str | None) -> None:
+    """All stored versions, newest publication first (the first per source is active)."""
+    with open_store(db_url) as store:
+        versions = store.versions(source)
+    for version in versions:
+        if as_json:
+            click.echo(version.model_dump_json())
+        else:
+            click.echo(
+                f"{version.source.value}\tversion {version.id}\tpublished {version.published_on}"
+                f" ({version.published_from})\t{version.entity_count} entities\t"
+                f"{version.format}\t{version.file_name}\tsha256 {version.sha256[:12]}"
+            )
+
+
+def _format_diff(result: ListDiff) -> str:
+    lines = [
+        f"{result.source}: version {result.from_version.id} ({result.from_version.published_on})"
+        f" -> version {result.to_version.id} ({result.to_version.published_on})",
+        f"  added {len(result.added)}, removed {len(result.removed)}, "
+        f"changed {len(result.changed)}",
+    ]
+    for entry_id in result.added:
+        lines.append(f"  + {entry_id}  {result.added_names[entry_id]}")
+    for entry_id in result.removed:
+        lines.append(f"  - {entry_id}  {result.removed_names[entry_id]}")
+    for change in result.details:
+        lines.append(f"  ~ {change.entry_id}  {change.name}")
+        for field in change.changes:
+            if field.added or field.removed:
+                for item in field.removed:
+                    lines.append(f"      {field.field}: - {_short(item)}")
+                for item in field.added:
+                    lines.append(f"      {field.field}: + {_short(item)}")
+            else:
+                lines.append(f"      {field.field}: {_short(field.old)} -> {_short(field.new)}")
+    return "\n".join(lines)
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _format_inspection(result: Inspection) -> str:
     schemas = ", ".join(f"{k} {v}" for k, v in result.by_schema.items())
     kinds = ", ".join(f"{k} {v}" for k, v in result.names_by_kind.items())
     id_types = ", ".join(f"{k} {v}" for k, v in result.identifiers_by_type.items()) or "none"
-    programs = (
-        ", ".join(result.programs)
-        if len(result.programs) <= 12
-        else (", ".join(result.programs[:12]) + f", … ({len(result.programs)} in all)")
-    )
+    programs = ", ".join(result.programs[:12])
+    if len(result.programs) > 12:
+        programs += f", … ({len(result.programs)} in all)"
     lines = [
         f"{result.file}",
         f"  format      {result.format} ({result.source})",

@@ -4,12 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from lists.detect import open_list
 from lists.model import Entity, IdentifierType, Schema
+
+
+@dataclass
+class EntityCounts:
+    """Running counts over a stream of entities; shared by inspection and the store's load."""
+
+    entities: int = 0
+    by_schema: Counter[str] = field(default_factory=lambda: Counter({s.value: 0 for s in Schema}))
+    names_by_kind: Counter[str] = field(default_factory=Counter)
+    identifiers_by_type: Counter[str] = field(default_factory=Counter)
+    programs: set[str] = field(default_factory=set)
+
+    def add(self, entity: Entity) -> None:
+        self.entities += 1
+        self.by_schema[entity.schema_.value] += 1
+        self.names_by_kind.update(name.kind.value for name in entity.names)
+        self.identifiers_by_type.update(identifier.type.value for identifier in entity.identifiers)
+        self.programs.update(entity.programs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entities": self.entities,
+            "by_schema": dict(self.by_schema),
+            "names": sum(self.names_by_kind.values()),
+            "names_by_kind": dict(sorted(self.names_by_kind.items())),
+            "identifiers": sum(self.identifiers_by_type.values()),
+            "identifiers_by_type": dict(sorted(self.identifiers_by_type.items())),
+            "imo_numbers": self.identifiers_by_type[IdentifierType.IMO.value],
+            "programs": sorted(self.programs),
+        }
 
 
 class Inspection(BaseModel):
@@ -31,39 +63,14 @@ class Inspection(BaseModel):
 def inspect_list(path: Path | str) -> Inspection:
     """Read a whole file and count it; raises `ListReadError` (nothing partial) on bad input."""
     listed = open_list(path)
-    by_schema: Counter[str] = Counter({schema.value: 0 for schema in Schema})
-    names: Counter[str] = Counter()
-    identifiers: Counter[str] = Counter()
-    programs: set[str] = set()
-    count = 0
+    counts = EntityCounts()
     for entity in listed.entities():
-        count += 1
-        _count_entity(entity, by_schema, names, identifiers, programs)
+        counts.add(entity)
     return Inspection(
         file=str(listed.path),
         format=listed.format.name,
         source=listed.source.value,
         published=listed.published,
-        entities=count,
-        by_schema=dict(by_schema),
-        names=sum(names.values()),
-        names_by_kind=dict(sorted(names.items())),
-        identifiers=sum(identifiers.values()),
-        identifiers_by_type=dict(sorted(identifiers.items())),
-        imo_numbers=identifiers[IdentifierType.IMO.value],
-        programs=sorted(programs),
         warnings=listed.report.warnings,
+        **counts.as_dict(),
     )
-
-
-def _count_entity(
-    entity: Entity,
-    by_schema: Counter[str],
-    names: Counter[str],
-    identifiers: Counter[str],
-    programs: set[str],
-) -> None:
-    by_schema[entity.schema_.value] += 1
-    names.update(name.kind.value for name in entity.names)
-    identifiers.update(identifier.type.value for identifier in entity.identifiers)
-    programs.update(entity.programs)

@@ -1,0 +1,1 @@
+"""Alembic migration environment for the coalition-screening store (shipped as package data)."""

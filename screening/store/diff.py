@@ -1,0 +1,136 @@
+"""What changed between two versions of one source's list, field by field.
+
+Entities are matched by the list's own entry id. An entity is "changed" only when its canonical
+content differs: child collections (names, identifiers, addresses, dates...) are compared as
+sets, so an authority re-ordering the children of a record is not a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from screening.store.fingerprint import item_key
+from screening.store.store import ListStore, VersionInfo
+
+_IGNORED_FIELDS = {"ref", "entry_id", "source"}
+
+
+class FieldChange(BaseModel):
+    field: str
+    old: Any = None
+    new: Any = None
+    added: list[Any] = []
+    removed: list[Any] = []
+
+
+class EntityChange(BaseModel):
+    entry_id: str
+    name: str
+    changes: list[FieldChange]
+
+
+class ListDiff(BaseModel):
+    source: str
+    from_version: VersionInfo
+    to_version: VersionInfo
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    details: list[EntityChange]
+    added_names: dict[str, str]
+    removed_names: dict[str, str]
+
+
+class DiffError(Exception):
+    """The versions asked for do not exist or do not belong together."""
+
+
+def diff_versions(
+    store: ListStore, source: str, from_id: int | None = None, to_id: int | None = None
+) -> ListDiff:
+    """Diff two versions of a source; by default the active one against the one before it."""
+    versions = store.versions(source)
+    if to_id is None:
+        if not versions:
+            raise DiffError(f"no versions of {source} are stored")
+        to_version = versions[0]
+    else:
+        to_version = _version(store, source, to_id)
+    if from_id is None:
+        older = [v for v in versions if _order(v) < _order(to_version)]
+        if not older:
+            raise DiffError(
+                f"{source} version {to_version.id} has no earlier version to compare with"
+            )
+        from_version = older[0]
+    else:
+        from_version = _version(store, source, from_id)
+    old = store.fingerprints(from_version.id)
+    new = store.fingerprints(to_version.id)
+    added = sorted(set(new) - set(old), key=_entry_order)
+    removed = sorted(set(old) - set(new), key=_entry_order)
+    changed = sorted((k for k in set(old) & set(new) if old[k][0] != new[k][0]), key=_entry_order)
+    details = [
+        EntityChange(
+            entry_id=key,
+            name=_name(new[key][1]),
+            changes=field_changes(old[key][1], new[key][1]),
+        )
+        for key in changed
+    ]
+    return ListDiff(
+        source=source,
+        from_version=from_version,
+        to_version=to_version,
+        added=added,
+        removed=removed,
+        changed=changed,
+        details=details,
+        added_names={k: _name(new[k][1]) for k in added},
+        removed_names={k: _name(old[k][1]) for k in removed},
+    )
+
+
+def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """Field-by-field differences of two entity documents; lists compared as sets."""
+    changes = []
+    for field in sorted((set(old) | set(new)) - _IGNORED_FIELDS):
+        before, after = old.get(field), new.get(field)
+        if isinstance(before, list) or isinstance(after, list):
+            before_items = {item_key(i): i for i in before or []}
+            after_items = {item_key(i): i for i in after or []}
+            added = [after_items[k] for k in sorted(set(after_items) - set(before_items))]
+            removed = [before_items[k] for k in sorted(set(before_items) - set(after_items))]
+            if added or removed:
+                changes.append(FieldChange(field=field, added=added, removed=removed))
+        elif before != after:
+            changes.append(FieldChange(field=field, old=before, new=after))
+    return changes
+
+
+def _version(store: ListStore, source: str, version_id: int) -> VersionInfo:
+    version = store.version(version_id)
+    if version is None:
+        raise DiffError(f"no version {version_id} is stored")
+    if version.source.value != source:
+        raise DiffError(f"version {version_id} belongs to {version.source.value}, not {source}")
+    return version
+
+
+def _order(version: VersionInfo) -> tuple[Any, ...]:
+    return (version.published_on, version.loaded_at)
+
+
+def _entry_order(entry_id: str) -> tuple[int, str]:
+    # Numeric ids (OFAC, EU, UN) sort as numbers; others (UK) as text.
+    return (int(entry_id), "") if entry_id.isdigit() else (1 << 62, entry_id)
+
+
+def _name(document: dict[str, Any]) -> str:
+    names = document.get("names") or []
+    for name in names:
+        if name.get("kind") == "primary":
+            return str(name["full"])
+    return str(names[0]["full"]) if names else ""
