@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lists.base import Head, ListFile, ListFormat, ReadReport
+from lists.base import ListFile, ListFormat, ReadReport
 from lists.errors import ListReadError
 from lists.model import Entity, Source
 from screening.store import ListStore, diff_versions
@@ -29,7 +29,9 @@ def _read_json_lines(path: Path, report: ReadReport) -> Iterator[Entity]:
         record = json.loads(line)
         if record.get("broken"):
             raise ListReadError(path, "broken record", line=number)
-        yield Entity.model_validate({**record, "ref": {"format": "t", "file": path.name, "record": str(number)}})
+        yield Entity.model_validate(
+            {**record, "ref": {"format": "t", "file": path.name, "record": str(number)}}
+        )
 
 
 def _published(path: Path) -> dt.date | None:
@@ -48,10 +50,18 @@ TEST_FORMAT = ListFormat(
 
 
 def _entity(entry_id: str, name: str, **extra: object) -> dict[str, object]:
-    return {"source": "un", "entry_id": entry_id, "schema": "person", "names": [{"full": name}], **extra}
+    return {
+        "source": "un",
+        "entry_id": entry_id,
+        "schema": "person",
+        "names": [{"full": name}],
+        **extra,
+    }
 
 
-def _write(tmp_path: Path, name: str, records: list[dict[str, object]], day: str | None) -> ListFile:
+def _write(
+    tmp_path: Path, name: str, records: list[dict[str, object]], day: str | None
+) -> ListFile:
     path = tmp_path / f"{name}.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     if day:
@@ -92,7 +102,12 @@ def test_load_creates_a_version_with_counts_and_child_rows(db_url: str, tmp_path
         dt.date(2026, 1, 10),
     )
     assert version.published_from == "file"
-    assert version.counts["by_schema"] == {"person": 1, "organization": 1, "vessel": 0, "aircraft": 0}
+    assert version.counts["by_schema"] == {
+        "person": 1,
+        "organization": 1,
+        "vessel": 0,
+        "aircraft": 0,
+    }
     assert version.counts["names_by_kind"] == {"primary": 2, "weak_alias": 1}
     with Session(store.engine) as session:
         assert session.scalar(select(func.count()).select_from(EntityName)) == 3
@@ -148,7 +163,10 @@ def test_file_without_a_date_uses_the_given_or_load_date(db_url: str, tmp_path: 
         published_on=dt.date(2024, 5, 3),
         published_from="http",
     )
-    assert (given.version.published_on, given.version.published_from) == (dt.date(2024, 5, 3), "http")
+    assert (given.version.published_on, given.version.published_from) == (
+        dt.date(2024, 5, 3),
+        "http",
+    )
     fallback = store.load(_write(tmp_path, "b", [_entity("1", "B")], None))
     assert fallback.version.published_from == "load"
     assert fallback.version.published_on == dt.datetime.now(dt.UTC).date()
