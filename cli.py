@@ -36,7 +36,8 @@ EXIT_READ_ERROR = 1
 EXIT_DB_ERROR = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
-stderr = Console(stderr=True)
+# soft_wrap: messages stay on one line, so logs and grep see them whole.
+stderr = Console(stderr=True, soft_wrap=True)
 
 
 def db_option(func: F) -> F:
@@ -254,7 +255,11 @@ def lists_update(
                     published_from="http" if published else None,
                     origin=", ".join(fetched.urls),
                 )
-            except (FetchError, ListReadError) as exc:
+            except FetchError as exc:
+                failed = True
+                stderr.print(f"[red]error:[/] {exc} (active version unchanged)", highlight=False)
+                continue
+            except ListReadError as exc:
                 failed = True
                 stderr.print(
                     f"[red]error:[/] {source.value}: {exc} (active version unchanged)",

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The local HTTP server and real-file mirrors for download tests.
+pytest_plugins = ["tests.http_mirror"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_LISTS = PROJECT_ROOT.parent / "shared" / "data" / "lists"
 SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "data" / "reference"

@@ -10,14 +10,10 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import os
 import shutil
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
 
@@ -34,28 +30,24 @@ from lists.fetch import (
 )
 from lists.model import Source
 from lists.sources import SOURCES, SourceFile, mirror_url, source_spec
+from tests.http_mirror import (
+    OFAC_BASE_MTIME,
+    OFAC_MIRROR_FILES,
+    UN_MTIME,
+    ServerFactory,
+    body,
+    in_turn,
+    serve_from_root,
+    stall_before_headers,
+    stall_mid_body,
+    status,
+)
 
 UN_SPEC = SOURCES[Source.UN]
 OFAC_SPEC = SOURCES[Source.OFAC]
 
 UN_SHA256 = "1f1b3bfe29a53e7ac7c42ee4e58d6a7d1ebdf7c5e91fd990d3e63aefe0313dea"  # PROVENANCE.md
 UN_BYTES = 2190459
-
-# Where the real OFAC files for a complete 8-file mirror come from (relative to shared_lists).
-OFAC_MIRROR_FILES = {
-    "sdn.csv": "ofac/legacy_csv_2021/sdn.csv",
-    "add.csv": "ofac/legacy_csv_2021/add.csv",
-    "alt.csv": "ofac/legacy_csv_2021/alt.csv",
-    "sdn_comments.csv": "ofac/legacy_csv_2025-12/sdn_comments.csv",
-    "cons_prim.csv": "ofac/consolidated_csv_2025-12/cons_prim.csv",
-    "cons_add.csv": "ofac/consolidated_csv_2025-12/cons_add.csv",
-    "cons_alt.csv": "ofac/consolidated_csv_2025-12/cons_alt.csv",
-    "cons_comments.csv": "ofac/consolidated_csv_2025-12/cons_comments.csv",
-}
-
-# Fixed modification times so that Last-Modified, and the newest of them, are known exactly.
-UN_MTIME = datetime(2026, 5, 9, 6, 30, tzinfo=UTC)
-OFAC_BASE_MTIME = datetime(2025, 12, 19, 8, 0, tzinfo=UTC)
 
 
 class _Quick(TypedDict):
@@ -65,185 +57,6 @@ class _Quick(TypedDict):
 
 # Small backoff so retries cost milliseconds; a timeout that no healthy local answer reaches.
 FAST: _Quick = {"backoff": 0.01, "timeout": 5.0}
-
-
-# --- a scriptable local HTTP server -----------------------------------------------------------
-
-Behaviour = Callable[["_Handler"], None]
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, root: Path | None, routes: dict[str, Behaviour]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.root = root
-        self.routes = routes
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.lock = threading.Lock()
-        self.release = threading.Event()  # set at teardown so that stalled handlers finish
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def hits(self, path: str) -> int:
-        with self.lock:
-            return sum(1 for requested, _ in self.requests if requested == path)
-
-    def headers_of(self, path: str) -> list[dict[str, str]]:
-        with self.lock:
-            return [headers for requested, headers in self.requests if requested == path]
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Clients that give up (timeouts, aborted oversized downloads) leave broken pipes here.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        with self.server.lock:
-            self.server.requests.append((self.path, dict(self.headers.items())))
-        self.server.routes.get(self.path, serve_from_root)(self)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_from_root(handler: _Handler) -> None:
-    """Serve a file of the server's root with ETag and Last-Modified, honouring both."""
-    root = handler.server.root
-    path = root / handler.path.lstrip("/") if root is not None else None
-    if path is None or not path.is_file():
-        handler.send_error(404)
-        return
-    data = path.read_bytes()
-    etag = '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
-    mtime = int(path.stat().st_mtime)
-    since = handler.headers.get("If-Modified-Since")
-    since_time = email.utils.parsedate_to_datetime(since).timestamp() if since else None
-    if handler.headers.get("If-None-Match") == etag or (
-        "If-None-Match" not in handler.headers and since_time is not None and mtime <= since_time
-    ):
-        handler.send_response(304)
-        handler.send_header("ETag", etag)
-        handler.end_headers()
-        return
-    handler.send_response(200)
-    handler.send_header("Content-Length", str(len(data)))
-    handler.send_header("ETag", etag)
-    handler.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
-    handler.end_headers()
-    handler.wfile.write(data)
-
-
-def status(code: int) -> Behaviour:
-    def answer(handler: _Handler) -> None:
-        handler.send_response(code)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-
-    return answer
-
-
-def body(data: bytes, *, length: int | None = None, announce: bool = True) -> Behaviour:
-    """200 with `data`; `length` overrides Content-Length; `announce=False` sends none."""
-
-    def answer(handler: _Handler) -> None:
-        handler.send_response(200)
-        if announce:
-            handler.send_header("Content-Length", str(len(data) if length is None else length))
-        handler.end_headers()
-        handler.wfile.write(data)
-        # HTTP/1.0: the connection closes here, which ends a short body early.
-
-    return answer
-
-
-def in_turn(*behaviours: Behaviour) -> Behaviour:
-    """The n-th request gets the n-th behaviour; the last one repeats."""
-    calls: list[int] = []
-
-    def answer(handler: _Handler) -> None:
-        calls.append(1)
-        behaviours[min(len(calls), len(behaviours)) - 1](handler)
-
-    return answer
-
-
-def stall_before_headers(handler: _Handler) -> None:
-    handler.server.release.wait(10)
-
-
-def stall_mid_body(data: bytes) -> Behaviour:
-    def answer(handler: _Handler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data[: len(data) // 2])
-        handler.wfile.flush()
-        handler.server.release.wait(10)
-
-    return answer
-
-
-ServerFactory = Callable[..., _Server]
-
-
-@pytest.fixture
-def serve() -> Iterator[ServerFactory]:
-    started: list[tuple[_Server, threading.Thread]] = []
-
-    def start(root: Path | None = None, routes: dict[str, Behaviour] | None = None) -> _Server:
-        server = _Server(root, routes or {})
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        started.append((server, thread))
-        return server
-
-    yield start
-    for server, thread in started:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy_no_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A proxy from the environment must not intercept 127.0.0.1, nor a mirror leak in.
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setenv("NO_PROXY", "*")
-    monkeypatch.delenv("COALITION_MIRROR", raising=False)
-
-
-# --- mirrors in tmp_path built from the real shared files -------------------------------------
-
-
-def _set_mtime(path: Path, when: datetime) -> None:
-    os.utime(path, (when.timestamp(), when.timestamp()))
-
-
-@pytest.fixture
-def un_mirror(tmp_path: Path, shared_lists: Path) -> Path:
-    mirror = tmp_path / "mirror-un"
-    mirror.mkdir()
-    shutil.copyfile(shared_lists / "un" / "consolidated.xml", mirror / "consolidated.xml")
-    _set_mtime(mirror / "consolidated.xml", UN_MTIME)
-    return mirror
-
-
-@pytest.fixture
-def ofac_mirror(tmp_path: Path, shared_lists: Path) -> Path:
-    mirror = tmp_path / "mirror-ofac"
-    mirror.mkdir()
-    for index, (name, relative) in enumerate(OFAC_MIRROR_FILES.items()):
-        shutil.copyfile(shared_lists / relative, mirror / name)
-        _set_mtime(mirror / name, OFAC_BASE_MTIME.replace(hour=8 + index))
-    return mirror
 
 
 def _sha256(path: Path) -> str:

@@ -91,9 +91,16 @@ class SourceStatus(BaseModel):
 
 
 def input_sha256(path: Path) -> str:
-    """Hash of a file, or of every CSV file of an OFAC CSV directory (names and contents)."""
+    """Hash of a file, or of every CSV file of an OFAC CSV directory (names and contents).
+
+    Only the CSV files count in a directory: the download cache keeps metadata files beside
+    them whose timestamps must not make identical list content look new.
+    """
     digest = hashlib.sha256()
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    else:
+        files = [path]
     for file in files:
         if path.is_dir():
             digest.update(file.name.lower().encode() + b"\0")
