@@ -22,6 +22,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lists.detect import open_list
@@ -40,6 +41,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 stderr = Console(stderr=True, soft_wrap=True)
 
 
+def error(message: str) -> None:
+    """One line on stderr; the message is shown as text, never read as markup."""
+    stderr.print(Text.assemble(("error: ", "bold red"), message))
+
+
+def warning(message: str) -> None:
+    stderr.print(Text.assemble(("warning: ", "bold yellow"), message))
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
@@ -56,7 +66,7 @@ def open_store(db_url: str | None) -> Iterator[ListStore]:
     try:
         yield ListStore(db_url)
     except SQLAlchemyError as exc:
-        stderr.print(f"[red]error:[/] database {resolve_url(db_url)!r}: {_first_line(exc)}")
+        error(f"database {resolve_url(db_url)!r}: {_first_line(exc)}")
         sys.exit(EXIT_DB_ERROR)
 
 
@@ -87,7 +97,7 @@ def db_upgrade(db_url: str | None) -> None:
     try:
         before, after = upgrade(make_engine(url))
     except SQLAlchemyError as exc:
-        stderr.print(f"[red]error:[/] database {url!r}: {_first_line(exc)}")
+        error(f"database {url!r}: {_first_line(exc)}")
         sys.exit(EXIT_DB_ERROR)
     if before == after:
         click.echo(f"{url}: already at revision {after}")
@@ -122,7 +132,7 @@ def lists_inspect(paths: tuple[Path, ...], as_json: bool) -> None:
             if as_json:
                 click.echo(json.dumps({"file": str(path), "error": str(exc)}))
             else:
-                stderr.print(f"[red]error:[/] {exc}", highlight=False)
+                error(f"{exc}")
             continue
         if as_json:
             click.echo(result.model_dump_json())
@@ -154,7 +164,7 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
                 result = _load_one(store, path, published.date() if published else None)
             except ListReadError as exc:
                 failed = True
-                stderr.print(f"[red]error:[/] {exc} (nothing stored)", highlight=False)
+                error(f"{exc} (nothing stored)")
                 continue
             click.echo(_format_load(path, result))
     if failed:
@@ -257,14 +267,11 @@ def lists_update(
                 )
             except FetchError as exc:
                 failed = True
-                stderr.print(f"[red]error:[/] {exc} (active version unchanged)", highlight=False)
+                error(f"{exc} (active version unchanged)")
                 continue
             except ListReadError as exc:
                 failed = True
-                stderr.print(
-                    f"[red]error:[/] {source.value}: {exc} (active version unchanged)",
-                    highlight=False,
-                )
+                error(f"{source.value}: {exc} (active version unchanged)")
                 continue
             if not fetched.changed and result.status == "unchanged":
                 click.echo(f"{source.value}: not modified since the last download")
@@ -318,10 +325,10 @@ def lists_status(as_json: bool, max_age: int, db_url: str | None) -> None:
         _print_status(statuses)
     for status in statuses:
         if status.active is None:
-            stderr.print(f"[yellow]warning:[/] {status.source.value}: no version loaded")
+            warning(f"{status.source.value}: no version loaded")
         elif status.stale:
-            stderr.print(
-                f"[yellow]warning:[/] {status.source.value}: active publication is "
+            warning(
+                f"{status.source.value}: active publication is "
                 f"{status.age_days} days old (more than {max_age})"
             )
 
@@ -369,7 +376,7 @@ def lists_diff(
         try:
             result = diff_versions(store, source, from_id, to_id)
         except DiffError as exc:
-            stderr.print(f"[red]error:[/] {exc}")
+            error(f"{exc}")
             sys.exit(EXIT_READ_ERROR)
     if as_json:
         click.echo(result.model_dump_json())

@@ -58,6 +58,13 @@ def _why_unknown(head: Head) -> str:
         return "the directory holds no OFAC legacy CSV set (sdn.csv or cons_prim.csv)"
     if head.xml_root is not None:
         return f"XML with root element <{head.xml_root}> is not a sanctions list format known here"
+    if head.data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (
+            "the file is UTF-16 encoded; the official lists are published in UTF-8 (XML, "
+            "OFSI CSV) or cp1252 (OFAC CSV): re-download the file or convert it"
+        )
+    if b"\0" in head.data[:4096]:
+        return "a binary file (NUL bytes), not a sanctions list"
     if head.data.startswith(b"PK"):
         return "a ZIP/XLSX file that is not the OFSI Consolidated List workbook"
     return "not a sanctions list format known here (OFAC, UK, EU or UN)"
