@@ -62,13 +62,18 @@ def _refuse_dtd(path: Path, root: etree._Element) -> None:
 
 
 def iter_elements(
-    path: Path, names: Collection[str], *, root_attrib: dict[str, str] | None = None
+    path: Path,
+    names: Collection[str],
+    *,
+    root_attrib: dict[str, str] | None = None,
+    keep_comments: bool = False,
 ) -> Iterator[etree._Element]:
     """Yield each element whose local name is in `names`, complete, then free it.
 
     When `root_attrib` is given it is filled with the root element's attributes as soon as the
-    root is read. Syntax errors (truncation, bad bytes, undeclared entities) become a
-    `ListReadError` with the line number.
+    root is read. `keep_comments` keeps XML comments inside the yielded elements (the legacy EU
+    file stores data in them). Syntax errors (truncation, bad bytes, undeclared entities) become
+    a `ListReadError` with the line number.
     """
     check_prolog(path)
     wanted = frozenset(names)
@@ -81,7 +86,7 @@ def iter_elements(
             load_dtd=False,
             no_network=True,
             huge_tree=False,
-            remove_comments=True,
+            remove_comments=not keep_comments,
             remove_pis=True,
         )
         for event, element in context:
