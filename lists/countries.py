@@ -21,6 +21,15 @@ _LEGACY = {"SUHH": "SU", "CSHH": "CS", "YUCS": "YU", "DDDE": "DE", "XK": "XK"}
 
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
+# Spellings countrynames does not know, as the lists write them. Looked up first: the bracket
+# fallback below would read OFSI's "Congo (Democratic Republic)" as "Congo" (CG).
+_ALIASES = {
+    "congo (democratic republic)": "CD",
+    "occupied palestinian territories": "PS",
+    "gaza": "PS",
+    "libyan arab jamahiriya": "LY",
+}
+
 
 @lru_cache(maxsize=8192)
 def to_iso2(text: str | None) -> str | None:
@@ -30,6 +39,8 @@ def to_iso2(text: str | None) -> str | None:
     value = " ".join(text.split()).strip(" .,;")
     if value.lower() in _UNKNOWN:
         return None
+    if value.lower() in _ALIASES:
+        return _ALIASES[value.lower()]
     code = _lookup(value)
     if code is None and _PAREN.search(value):
         # "Russia (Moscow)" or "Iran (Islamic Republic of)": try without the bracket.

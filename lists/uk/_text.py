@@ -1,0 +1,272 @@
+"""Text helpers shared by the UK readers: OFSI and FCDO write several values into one cell.
+
+Both UK publishers number multiple values inside one field ("(1) Iraq (2) Syria", "a) French,
+b) Tunisian"), put document numbers inside free text ("Passport No: 592667 (Qatari passport
+issued on 3 May 2007)") and name the issuing country in words. These helpers take such text
+apart without guessing beyond what the text says; callers keep the original text alongside.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import pycountry
+
+from lists.countries import to_iso2
+from lists.dates import parse_partial_date
+from lists.identifiers import normalize_imo
+from lists.model import PartialDate
+
+# "(1) ", "1) ", "(a) ", "a) " at the start of the text or after a space or punctuation.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s.,;:]))\(?(?:[1-9]\d?|[a-h])\)\s*")
+
+
+def clean(value: object) -> str:
+    """A cell's text with every run of whitespace (line breaks, no-break spaces) made one space."""
+    if not value:
+        return ""  # most cells are empty: the common case first
+    return " ".join(str(value).split())
+
+
+def split_numbered(text: str) -> list[str]:
+    """The items of a numbered field ("(1) Mullah (2) Maulavi"); the whole text when unnumbered."""
+    if not _LIST_MARKER.search(text):
+        return [text] if text else []
+    items = [item.strip(" .,;") for item in _LIST_MARKER.split(text)]
+    return [item for item in items if item]
+
+
+# --- countries -------------------------------------------------------------------------------
+
+_COUNTRY_SEPARATORS = re.compile(r"\s*(?:[.,;/]|\band\b)\s*")
+
+
+def countries_in(text: str) -> tuple[list[str], bool]:
+    """ISO codes of every country a nationality-like field names, and whether all were read.
+
+    "(1) Russia. (2) Ukraine", "a) French, b) Tunisian", "Estonia, Russia" and "Germany. Russia"
+    all give two codes. A piece that is not a country ("Possibly Ethiopian") makes the second
+    value False so that the caller keeps the raw text.
+    """
+    codes: list[str] = []
+    complete = True
+    for item in split_numbered(text):
+        found = _item_countries(item)
+        if not found:
+            complete = False
+        for code in found:
+            if code not in codes:
+                codes.append(code)
+    return codes, complete
+
+
+def _item_countries(item: str) -> list[str]:
+    code = to_iso2(item)
+    if code:
+        return [code]
+    pieces = [piece for piece in _COUNTRY_SEPARATORS.split(item) if piece]
+    codes = [to_iso2(piece) for piece in pieces]
+    if len(pieces) > 1 and all(codes):
+        return [code for code in codes if code]
+    return []
+
+
+# The country that issued a document, as the details text names it: "Iraq. Issued on ...",
+# "Tunisian number, issued ...", "Afghan national ID card", "(CAR Diplomatic)", "Country: Russia".
+_LEADING_COUNTRY = re.compile(
+    r"^\(?\s*([A-Za-z][A-Za-z .'’-]*?)\s*(?:\)|\.|,|;|:|$|\s+(?:number|passport|national|"
+    r"diplomatic|service|official|issued|expire[sd]?|expiry|identity|id\b|identification|"
+    r"citizen|birth|driv|inn|tin|tax|fiscal|social|alien|registration|civil|residen))",
+    re.I,
+)
+_LABELLED_COUNTRY = re.compile(
+    r"(?:country(?: of issue)?\s*:|place of issue\s*:|issued in)\s*([A-Za-z][A-Za-z .'’-]+)", re.I
+)
+_BRACKETED = re.compile(r"\(([^()]+)\)")
+
+
+def issuing_country(details: str | None) -> str | None:
+    """ISO code of the country a document's details name as its issuer, if they name one."""
+    if not details:
+        return None
+    candidates = [match.group(1) for match in _LABELLED_COUNTRY.finditer(details)]
+    candidates.append(details)
+    candidates.extend(match.group(1) for match in _BRACKETED.finditer(details))
+    for candidate in candidates:
+        leading = _LEADING_COUNTRY.match(candidate.strip())
+        if leading:
+            code = to_iso2(leading.group(1))
+            if code:
+                return code
+    return None
+
+
+# --- identifiers in free text ------------------------------------------------------------------
+
+# A document or registration number: at least 5 characters with a digit, optionally led by up to
+# four capital letters ("DA0001564", "SE-011697", "05AT521433"). Dates never qualify.
+_DOCUMENT_NUMBER = re.compile(r"\b(?=[A-Z-]{0,5}\d)[A-Z]{0,4}-?\d[0-9A-Z-]{4,}\b")
+_IMO_MENTION = re.compile(r"\bIMO\)?(?:\s*(?:number|no)\.?)?\)?\s*:?\s*(\d{7})(?!\d)", re.I)
+_MMSI_MENTION = re.compile(r"\bMMSI\)?(?:\s*(?:number|no)\.?)?\)?\s*:?\s*(\d{9})(?!\d)", re.I)
+# A UN reference number: "QDi.246", "KPe.064", and the older "QE.A.146.14" and "E.99.II.9".
+UN_REFERENCE_TOKEN = r"[A-Za-z]{1,4}(?:\.[A-Za-z0-9]+)*\.[A-Za-z0-9]*\d[A-Za-z0-9]*"
+# "UN Ref QDe.004", "UN REF:QE.A.146.14", "UN Ref No. YEi.001", "UN Reference KPi.048".
+_UN_REFERENCE_MENTION = re.compile(
+    rf"\bUN\s*Ref(?:erence)?(?:\s*(?:No|Number)\.?)?\s*[:.]?\s*({UN_REFERENCE_TOKEN})", re.I
+)
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def document_number(text: str) -> str | None:
+    """The first thing in `text` that looks like a document or registration number."""
+    match = _DOCUMENT_NUMBER.search(text)
+    return match.group(0) if match else None
+
+
+def imo_numbers(text: str) -> list[str]:
+    """IMO numbers a text states: "IMO number: 5571322", "(IMO number):7408873", "IMO: 8937675".
+
+    Only a number that directly follows "IMO" counts, so a list of other vessels ("vessels with
+    IMO Number: (a) Chol Ryong ... 8606173") is not read as the entry's own number.
+    """
+    found: list[str] = []
+    for match in _IMO_MENTION.finditer(text):
+        number = normalize_imo(match.group(1))
+        if number and number not in found:
+            found.append(number)
+    return found
+
+
+def mmsi_numbers(text: str) -> list[str]:
+    return list(dict.fromkeys(match.group(1) for match in _MMSI_MENTION.finditer(text)))
+
+
+def un_references(text: str) -> list[str]:
+    """UN reference numbers stated as "UN Ref ..." in free text (pre-2022 OFSI layout)."""
+    return list(dict.fromkeys(match.group(1) for match in _UN_REFERENCE_MENTION.finditer(text)))
+
+
+def emails(text: str) -> list[str]:
+    return list(dict.fromkeys(_EMAIL.findall(text)))
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+def birth_date(text: str) -> PartialDate | None:
+    """A UK date of birth: "12/05/1958", "00/00/1980", "dd/mm/1945", "dd/09/1958", "05/1962"."""
+    value = text.strip()
+    month_year = _MONTH_YEAR.match(value)
+    if month_year:
+        date = parse_partial_date(f"00/{month_year.group(1)}/{month_year.group(2)}")
+        return date.model_copy(update={"text": value}) if date else None
+    return parse_partial_date(value)
+
+
+# --- scripts and languages -------------------------------------------------------------------
+
+_SCRIPT_WORDS = {
+    "LATIN": "Latn",
+    "CYRILLIC": "Cyrl",
+    "ARABIC": "Arab",
+    "CJK": "Hani",
+    "HANGUL": "Hang",
+    "GEORGIAN": "Geor",
+    "HEBREW": "Hebr",
+    "GREEK": "Grek",
+    "THAI": "Thai",
+    "MYANMAR": "Mymr",
+    "ARMENIAN": "Armn",
+    "DEVANAGARI": "Deva",
+    "BENGALI": "Beng",
+    "TAMIL": "Taml",
+    "ETHIOPIC": "Ethi",
+    "HIRAGANA": "Hira",
+    "KATAKANA": "Kana",
+    "KHMER": "Khmr",
+    "SYRIAC": "Syrc",
+    "THAANA": "Thaa",
+}
+
+# OFSI's "Non-Latin Script Type" values (misspellings included) as ISO 15924 codes.
+_SCRIPT_NAMES = {
+    "cyrillic": "Cyrl",
+    "cryillic": "Cyrl",
+    "cyrilic": "Cyrl",
+    "russian": "Cyrl",
+    "arabic": "Arab",
+    "persian": "Arab",
+    "farsi": "Arab",
+    "chinese": "Hani",
+    "hangul": "Hang",
+    "korean": "Hang",
+    "georgian": "Geor",
+    "hebrew": "Hebr",
+    "greek": "Grek",
+    "thai": "Thai",
+    "burmese": "Mymr",
+    "myanmar": "Mymr",
+    "armenian": "Armn",
+}
+
+# Language names OFSI writes that pycountry does not know under that name.
+_LANGUAGE_NAMES = {
+    "greek": "el",  # pycountry: "Greek, Modern (1453-)"
+    "persian/farsi": "fa",
+    "farsi": "fa",
+    "ukraine": "uk",
+    "russia": "ru",
+    "burmese": "my",
+}
+
+
+def script_of(text: str) -> str | None:
+    """ISO 15924 code of the script `text` is written in; None when it mixes scripts.
+
+    A few stray letters of another script do not count: OFSI's Belarusian names are typed with
+    the Latin "I" for the Cyrillic "І" ("АЛЯШКЕВIЧ"), so a script that has at least three
+    quarters of the letters wins. Japanese (kana with kanji) is Jpan, Korean with hanja Kore.
+    """
+    if text.isascii():
+        return "Latn" if any(char.isalpha() for char in text) else None
+    counts: Counter[str] = Counter()
+    for char in text:
+        if char.isalpha():
+            word = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+            if word != "MODIFIER":  # ʾ ʻ: transliteration marks, in no script of their own
+                counts[_SCRIPT_WORDS.get(word, word)] += 1
+    if not counts:
+        return None
+    found = set(counts)
+    if found <= {"Hira", "Kana", "Hani"} and found & {"Hira", "Kana"}:
+        return "Jpan"
+    if found == {"Hang", "Hani"}:
+        return "Kore"
+    script, count = counts.most_common(1)[0]
+    if count * 4 < sum(counts.values()) * 3 or script not in _SCRIPT_WORDS.values():
+        return None
+    return script
+
+
+def script_code(name: str) -> str | None:
+    """ISO 15924 code for a script as OFSI names it ("Cyrillic", "Cryillic", "Persian")."""
+    return _SCRIPT_NAMES.get(name.strip().lower()) if name else None
+
+
+def language_code(name: str) -> str | None:
+    """ISO 639-1 code for a language as OFSI names it ("Russian", "Persian/Farsi")."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    if key in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[key]
+    try:
+        language = pycountry.languages.lookup(key)
+    except LookupError:
+        return None
+    code = getattr(language, "alpha_2", None)
+    return str(code) if code else None
