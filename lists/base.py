@@ -61,6 +61,14 @@ class ListFormat:
     sniff: Callable[[Head], bool]
     published: Callable[[Path], dt.datetime | dt.date | None]
     entities: Callable[[Path, ReadReport], Iterator[Entity]]
+    # Which numbering the entry ids follow. Formats of one source usually share it (OFAC's
+    # ent_num is its XML uid), but the UK has two lists with two numberings: OFSI Group IDs and
+    # FCDO UK Sanctions List unique ids. Versions are only comparable within one scheme.
+    id_scheme: str = ""
+
+    @property
+    def entry_ids(self) -> str:
+        return self.id_scheme or self.source.value
 
 
 @dataclass

@@ -116,3 +116,17 @@ def test_cli_load_status_diff_round_trip(tmp_path: Path, shared_lists: Path) -> 
     assert sources["ofac"]["active"]["entity_count"] == 14965
     assert sources["ofac"]["versions"] == 2
     assert sources["uk"]["active"] is None
+
+
+def test_uk_ofsi_and_fcdo_versions_are_not_diffed_against_each_other(
+    db_url: str, shared_lists: Path
+) -> None:
+    from screening.store.diff import DiffError
+
+    store = ListStore(db_url)
+    ofsi = _load(store, shared_lists / "uk" / "derived" / "ConList.csv")
+    fcdo = _load(store, shared_lists / "uk" / "fixtures" / "GSmiguel" / "sample_uk_sanctions.xml")
+    import pytest
+
+    with pytest.raises(DiffError, match="number their entries differently"):
+        diff_versions(store, "uk", ofsi, fcdo)

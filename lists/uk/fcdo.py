@@ -488,5 +488,6 @@ FORMATS: tuple[ListFormat, ...] = (
         sniff=_sniff,
         published=_published,
         entities=_entities,
+        id_scheme="uk-sanctions-list-unique-id",
     ),
 )

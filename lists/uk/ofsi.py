@@ -176,6 +176,7 @@ FORMATS: tuple[ListFormat, ...] = (
         sniff=_sniff_csv,
         published=_published_csv,
         entities=_csv_entities,
+        id_scheme="ofsi-group-id",
     ),
     ListFormat(
         name=XLSX_FORMAT_NAME,
@@ -184,5 +185,6 @@ FORMATS: tuple[ListFormat, ...] = (
         sniff=_sniff_xlsx,
         published=_published_xlsx,
         entities=_xlsx_entities,
+        id_scheme="ofsi-group-id",
     ),
 )

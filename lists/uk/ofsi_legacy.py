@@ -56,5 +56,6 @@ FORMATS: tuple[ListFormat, ...] = (
         sniff=_sniff,
         published=_published,
         entities=_entities,
+        id_scheme="ofsi-group-id",
     ),
 )

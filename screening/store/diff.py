@@ -59,7 +59,10 @@ def diff_versions(
     else:
         to_version = _version(store, source, to_id)
     if from_id is None:
-        older = [v for v in versions if _order(v) < _order(to_version)]
+        scheme = _id_scheme(to_version.format)
+        older = [
+            v for v in versions if _order(v) < _order(to_version) and _id_scheme(v.format) == scheme
+        ]
         if not older:
             raise DiffError(
                 f"{source} version {to_version.id} has no earlier version to compare with"
@@ -67,6 +70,7 @@ def diff_versions(
         from_version = older[0]
     else:
         from_version = _version(store, source, from_id)
+    _check_comparable(from_version, to_version)
     old = store.fingerprints(from_version.id)
     new = store.fingerprints(to_version.id)
     added = sorted(set(new) - set(old), key=_entry_order)
@@ -117,6 +121,25 @@ def _version(store: ListStore, source: str, version_id: int) -> VersionInfo:
     if version.source.value != source:
         raise DiffError(f"version {version_id} belongs to {version.source.value}, not {source}")
     return version
+
+
+def _check_comparable(old: VersionInfo, new: VersionInfo) -> None:
+    schemes = {v.format: _id_scheme(v.format) for v in (old, new)}
+    if len(set(schemes.values())) > 1:
+        raise DiffError(
+            f"version {old.id} ({old.format}) and version {new.id} ({new.format}) number their "
+            "entries differently (e.g. OFSI Group IDs vs UK Sanctions List ids), so a diff would "
+            "report every entry as removed and added; compare versions of the same list"
+        )
+
+
+def _id_scheme(format_name: str) -> str:
+    from lists.detect import FORMATS
+
+    for list_format in FORMATS:
+        if list_format.name == format_name:
+            return list_format.entry_ids
+    return format_name
 
 
 def _order(version: VersionInfo) -> tuple[Any, ...]:
