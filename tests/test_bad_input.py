@@ -167,7 +167,9 @@ def directory_without_lists(tmp_path: Path, shared_lists: Path) -> BadFile:
 def random_binary(tmp_path: Path, shared_lists: Path) -> BadFile:
     path = tmp_path / "random.bin"
     path.write_bytes(b"\x00\xff" + random.Random(20260508).randbytes(8190))
-    return BadFile(path, line=None, says="a binary file (NUL bytes), not a sanctions list", unknown_format=True)
+    return BadFile(
+        path, line=None, says="a binary file (NUL bytes), not a sanctions list", unknown_format=True
+    )
 
 
 CASES: dict[str, Callable[[Path, Path], BadFile]] = {

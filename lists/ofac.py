@@ -1,7 +1,0 @@
-"""Placeholder: the ofac adapter is being written."""
-
-from __future__ import annotations
-
-from lists.base import ListFormat
-
-FORMATS: tuple[ListFormat, ...] = ()
