@@ -1,0 +1,292 @@
+"""Names into comparable tokens: one script, one case, one spelling of each sound.
+
+Every listed name and every query go through the same steps, so that the matcher compares like
+with like:
+
+1. ``fold``: Unicode NFKC, transliteration of any script to Latin (``anyascii``: Cyrillic,
+   Greek, Arabic, Hebrew, CJK, Hangul ...), case folding, diacritics and apostrophes removed,
+   punctuation to spaces. CJK and Hangul syllables become separate tokens.
+2. ``tokenize``: titles and honorifics dropped; legal forms in any language and script
+   (OOO, ООО, LLC, "limited liability company", TOO, AO, PJSC, GmbH, A.S., Ltd Sti, FZE ...)
+   recognised and replaced by one canonical form, marked as legal forms so they never make a
+   match by themselves.
+3. ``phonetic`` and ``skeleton``: keys that absorb alternate romanisations. ``phonetic`` keeps
+   vowels but merges spellings of one sound (Aleksandr/Alexander, Yevgeny/Evgeniy, kh/h, -iy/-y);
+   ``skeleton`` keeps the first letter and the consonants (Mohammed, Muhammad, Mohamed -> mhmd),
+   which is also what an unvocalised Arabic-script name transliterates to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from lists.model import Schema
+
+
+class TokenKind(StrEnum):
+    WORD = "word"
+    LEGAL_FORM = "legal_form"
+    INITIAL = "initial"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # folded Latin text
+    kind: TokenKind
+    phonetic: str
+    skeleton: str
+
+
+# Legal forms: folded multi-word phrases (longest first when matching) -> canonical form.
+# Sources: the forms that occur in the OFAC, UK, EU and UN lists, plus their usual translations.
+_LEGAL_FORMS: dict[str, str] = {
+    # Russian / CIS
+    "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
+    "obshchestvo s ogranichennoi otvetstvennostiu": "llc",
+    "obshestvo s ogranichennoy otvetstvennostyu": "llc",
+    "ooo": "llc",
+    "tovarishchestvo s ogranichennoy otvetstvennostyu": "llp",
+    "too": "llp",
+    "aktsionernoe obshchestvo": "jsc",
+    "aktsionernoye obshchestvo": "jsc",
+    "ao": "jsc",
+    "zakrytoe aktsionernoe obshchestvo": "cjsc",
+    "zao": "cjsc",
+    "otkrytoe aktsionernoe obshchestvo": "ojsc",
+    "oao": "ojsc",
+    "publichnoe aktsionernoe obshchestvo": "pjsc",
+    "pao": "pjsc",
+    "federalnoe gosudarstvennoe unitarnoe predpriyatie": "fgup",
+    "fgup": "fgup",
+    "gup": "gup",
+    "nao": "jsc",
+    "chastnoe uchrezhdenie": "institution",
+    # English
+    "limited liability company": "llc",
+    "limited liability partnership": "llp",
+    "limited company": "ltd",
+    "limited": "ltd",
+    "ltd": "ltd",
+    "llc": "llc",
+    "l l c": "llc",
+    "llp": "llp",
+    "public joint stock company": "pjsc",
+    "public joint-stock company": "pjsc",
+    "pjsc": "pjsc",
+    "open joint stock company": "ojsc",
+    "ojsc": "ojsc",
+    "closed joint stock company": "cjsc",
+    "cjsc": "cjsc",
+    "joint stock company": "jsc",
+    "jsc": "jsc",
+    "public limited company": "plc",
+    "plc": "plc",
+    "incorporated": "inc",
+    "inc": "inc",
+    "corporation": "corp",
+    "corp": "corp",
+    "company": "co",
+    "co": "co",
+    "private limited": "ltd",
+    "pvt ltd": "ltd",
+    "pte ltd": "ltd",
+    "pty ltd": "ltd",
+    # Gulf free zones
+    "fze": "fze",
+    "fzco": "fzco",
+    "fzc": "fzco",
+    "fz llc": "llc",
+    "fz-llc": "llc",
+    "dmcc": "dmcc",
+    # German, Dutch, Nordic, Romance
+    "gesellschaft mit beschrankter haftung": "gmbh",
+    "gmbh": "gmbh",
+    "aktiengesellschaft": "ag",
+    "ag": "ag",
+    "kg": "kg",
+    "bv": "bv",
+    "b v": "bv",
+    "nv": "nv",
+    "n v": "nv",
+    "oy": "oy",
+    "ab": "ab",
+    "sa": "sa",
+    "s a": "sa",
+    "sarl": "sarl",
+    "s a r l": "sarl",
+    "sas": "sas",
+    "spa": "spa",
+    "s p a": "spa",
+    "srl": "srl",
+    "s r l": "srl",
+    "sl": "sl",
+    "s l": "sl",
+    "sociedad anonima": "sa",
+    "societe anonyme": "sa",
+    # Turkish
+    "anonim sirketi": "jsc",
+    "a s": "jsc",
+    "as": "jsc",
+    "limited sirketi": "ltd",
+    "ltd sti": "ltd",
+    "ltd sirketi": "ltd",
+    "sti": "ltd",
+    "sanayi ve ticaret": "industry and trade",
+    # Asia
+    "sdn bhd": "sdn bhd",
+    "bhd": "bhd",
+    "co ltd": "co ltd",
+    "kabushiki kaisha": "kk",
+    "kk": "kk",
+    "youxian gongsi": "ltd",
+    "youxian zeren gongsi": "llc",
+}
+
+# Titles and honorifics in front of person names; never part of the identity.
+_HONORIFICS = frozenset(
+    {
+        *("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"),
+        *("sheikh", "shaykh", "shaikh", "sheik", "haji", "hajji", "hadji", "mullah", "mulla"),
+        *("maulana", "maulvi", "mawlawi", "qari", "imam", "ayatollah", "hojatoleslam"),
+        *("general", "gen", "colonel", "col", "major", "maj", "captain", "capt", "lieutenant"),
+        *("lt", "admiral", "adm", "brigadier", "commander", "cmdr", "sergeant", "sgt"),
+        *("president", "minister", "deputy", "senator", "judge", "excellency"),
+    }
+)
+
+_LEGAL_PHRASES = sorted(
+    ((tuple(k.split()), v) for k, v in _LEGAL_FORMS.items()), key=lambda kv: -len(kv[0])
+)
+_LONGEST_LEGAL = max(len(words) for words, _ in _LEGAL_PHRASES)
+_LEGAL_BY_WORDS = {words: canonical for words, canonical in _LEGAL_PHRASES}
+
+_APOSTROPHES = re.compile(r"['’‘`´ʻʼʹ]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _is_ideographic(char: str) -> bool:
+    if ord(char) < 0x2E80:
+        return False
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK", "HANGUL", "HIRAGANA", "KATAKANA"))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Latin, lower-case, unaccented, punctuation-free form of a name; tokens space-separated."""
+    text = unicodedata.normalize("NFKC", text)
+    # Ideographic syllables are words of their own: transliterate them one by one.
+    if any(_is_ideographic(c) for c in text):
+        text = " ".join(anyascii(c) if _is_ideographic(c) else c for c in text)
+    latin = anyascii(text).lower()
+    latin = _APOSTROPHES.sub("", latin)
+    return " ".join(_NON_ALNUM.split(latin)).strip()
+
+
+# Spelling variants of one sound across romanisation systems (applied in order).
+_PHONETIC_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"shch|sch", "sh"),
+        (r"tch", "ch"),
+        (r"dzh|dj", "j"),
+        (r"zh", "j"),
+        (r"kh", "h"),
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"ck", "k"),
+        (r"q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"ts|tz", "c"),
+        (r"c(?!h)", "k"),
+        (r"^ye", "e"),
+        (r"^yo", "o"),
+        (r"(?<=[aeiou])y(?=[aeiou])", "i"),
+        (r"iy$|yy$|ii$|ij$|yi$", "i"),
+        (r"y", "i"),
+        (r"ou|oo", "u"),
+        (r"ee", "i"),
+        (r"ie$", "i"),
+        (r"(.)\1+", r"\1"),
+    ]
+]
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+@lru_cache(maxsize=131072)
+def phonetic(word: str) -> str:
+    """One spelling per sound: aleksandr/alexander -> aleksandr, yevgeniy/evgeny -> evgeni."""
+    for pattern, replacement in _PHONETIC_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=131072)
+def skeleton(word: str) -> str:
+    """First letter and consonants of the phonetic form: mohammed/muhammad/mhmd -> mhmd."""
+    key = phonetic(word)
+    if not key:
+        return key
+    rest = _VOWELS.sub("", key[1:])
+    return re.sub(r"(.)\1+", r"\1", key[0] + rest)
+
+
+def _token(text: str, kind: TokenKind) -> Token:
+    return Token(text=text, kind=kind, phonetic=phonetic(text), skeleton=skeleton(text))
+
+
+@lru_cache(maxsize=65536)
+def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
+    """The tokens of a name, with legal forms canonical and honorifics removed."""
+    words = fold(name).split()
+    if not words:
+        return ()
+    tokens: list[Token] = []
+    index = 0
+    is_person = schema is Schema.PERSON
+    while index < len(words):
+        if not is_person:
+            matched = _legal_form_at(words, index)
+            if matched is not None:
+                length, canonical = matched
+                tokens.extend(_token(part, TokenKind.LEGAL_FORM) for part in canonical.split())
+                index += length
+                continue
+        word = words[index]
+        index += 1
+        if schema is not Schema.ORGANIZATION and word in _HONORIFICS and len(words) > 2:
+            continue
+        kind = TokenKind.INITIAL if len(word) == 1 and word.isalpha() else TokenKind.WORD
+        tokens.append(_token(word, kind))
+    if all(t.kind is TokenKind.LEGAL_FORM for t in tokens):
+        # A name that is only a legal form ("AO") keeps its words as words.
+        return tuple(_token(w, TokenKind.WORD) for w in words)
+    return tuple(tokens)
+
+
+def _legal_form_at(words: list[str], index: int) -> tuple[int, str] | None:
+    for length in range(min(_LONGEST_LEGAL, len(words) - index), 0, -1):
+        canonical = _LEGAL_BY_WORDS.get(tuple(words[index : index + length]))
+        if canonical is not None:
+            # One-letter forms ("s a", "b v") only at the end of a name, where they are forms.
+            single_letters = all(len(w) == 1 for w in words[index : index + length])
+            if length > 1 and single_letters and index + length != len(words):
+                continue
+            # Short ambiguous words (as, co, sa, ab, ag, kk) only as the first or last word.
+            if length == 1 and len(words[index]) <= 2 and 0 < index < len(words) - 1:
+                continue
+            return length, canonical
+    return None
+
+
+def joined(tokens: tuple[Token, ...]) -> str:
+    """The name's words (not legal forms) written together: GAZPROM BANK -> gazprombank."""
+    return "".join(t.phonetic for t in tokens if t.kind is not TokenKind.LEGAL_FORM)

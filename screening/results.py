@@ -1,0 +1,125 @@
+"""What a screening asks and answers: the typed models of the Python API, CLI, batch and HTTP.
+
+Every score is explained: a hit lists which query token met which listed token (and how), and
+what each secondary feature (birth date, country, identifier) added or took away, so an analyst
+can see why the engine alerted and a compliance officer can audit the decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from lists.model import IdentifierType, Schema, Source
+
+
+class Decision(StrEnum):
+    MATCH = "match"
+    REVIEW = "review"
+    CLEAR = "clear"
+
+
+class Thresholds(BaseModel):
+    """Score bands. Defaults are documented in the README and tuned on bench/screening.py."""
+
+    model_config = ConfigDict(frozen=True)
+
+    match: float = Field(default=0.90, ge=0, le=1, description="score >= match: decision match")
+    review: float = Field(default=0.75, ge=0, le=1, description="score >= review: review")
+    report: float = Field(
+        default=0.60, ge=0, le=1, description="lowest score returned as a hit at all"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if not self.report <= self.review <= self.match:
+            raise ValueError("thresholds must satisfy report <= review <= match")
+        return self
+
+
+class QueryIdentifier(BaseModel):
+    type: IdentifierType
+    value: str = Field(min_length=1)
+
+
+class Query(BaseModel):
+    """One party to screen."""
+
+    name: str = Field(min_length=1, max_length=500)
+    schema_: Schema | None = Field(default=None, alias="type")
+    country: str | None = Field(default=None, description="ISO alpha-2 or any country name")
+    birth_date: str | None = Field(
+        default=None, description="YYYY-MM-DD, YYYY-MM or YYYY (also DD/MM/YYYY)"
+    )
+    identifiers: list[QueryIdentifier] = Field(default_factory=list)
+    sources: list[Source] | None = Field(
+        default=None, description="Lists to screen against (default: all loaded)"
+    )
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class TokenMatch(BaseModel):
+    """One query token aligned with one listed token."""
+
+    query: str
+    listed: str | None = Field(description="None when the query token met nothing")
+    similarity: float = Field(ge=0, le=1)
+    how: str = Field(description="exact, romanization, fuzzy, initial, joined, missing")
+    weight: float = Field(description="Rarity weight of the token in the lists")
+
+
+class FeatureScore(BaseModel):
+    """What one secondary attribute did to the score."""
+
+    feature: str = Field(description="birth_date, country, identifier, schema, ...")
+    delta: float = Field(description="Added to (or, when negative, taken from) the name score")
+    detail: str
+
+
+class Explanation(BaseModel):
+    matched_name: str
+    name_score: float
+    tokens: list[TokenMatch]
+    features: list[FeatureScore]
+
+
+class ListingRef(BaseModel):
+    """The same party on another coalition list, found by identifiers or name + birth date."""
+
+    source: Source
+    entry_id: str
+    name: str
+    linked_by: str
+
+
+class Hit(BaseModel):
+    source: Source
+    entry_id: str
+    name: str = Field(description="The listed primary name")
+    matched_name: str = Field(description="The listed name (primary or alias) that matched")
+    schema_: Schema = Field(alias="schema")
+    programs: list[str]
+    score: float = Field(ge=0, le=1)
+    decision: Decision
+    explanation: Explanation
+    also_listed: list[ListingRef] = Field(default_factory=list)
+    list_version: int
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class ListVersionRef(BaseModel):
+    source: Source
+    version_id: int
+    published_on: dt.date
+
+
+class ScreeningResult(BaseModel):
+    query: Query
+    decision: Decision
+    hits: list[Hit]
+    list_versions: list[ListVersionRef]
+    thresholds: Thresholds
