@@ -16,22 +16,26 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
-from lists.detect import open_list
 from lists.errors import ListReadError
-from lists.inspect import Inspection, inspect_list
-from lists.model import Source
+from lists.model import IdentifierType, Source
+from screening.results import ScreeningResult, Thresholds
+from screening.screener import QueryError, Screener
 from screening.store import ListStore, LoadResult, SourceStatus
 from screening.store.database import DB_ENV, make_engine, resolve_url, upgrade
 from screening.store.diff import DiffError, ListDiff, diff_versions
+
+if TYPE_CHECKING:
+    from lists.inspect import Inspection
 
 EXIT_READ_ERROR = 1
 EXIT_DB_ERROR = 3
@@ -105,6 +109,176 @@ def db_upgrade(db_url: str | None) -> None:
         click.echo(f"{url}: upgraded from {before or 'an empty database'} to revision {after}")
 
 
+# -- screen ------------------------------------------------------------------------------------
+
+
+def thresholds_options(func: F) -> F:
+    for option in (
+        click.option(
+            "--match",
+            "match_at",
+            type=click.FloatRange(0, 1),
+            help="Score from which a hit is a match (default 0.90, or COALITION_MATCH_THRESHOLD).",
+        ),
+        click.option(
+            "--review",
+            "review_at",
+            type=click.FloatRange(0, 1),
+            help="Score from which a hit needs review (default 0.75, "
+            "or COALITION_REVIEW_THRESHOLD).",
+        ),
+        click.option(
+            "--threshold",
+            "report_at",
+            type=click.FloatRange(0, 1),
+            help="Lowest score reported as a hit (default 0.60, or COALITION_REPORT_THRESHOLD).",
+        ),
+    ):
+        func = option(func)
+    return func
+
+
+def make_thresholds(
+    match_at: float | None, review_at: float | None, report_at: float | None
+) -> Thresholds:
+    try:
+        base = Thresholds.from_environment()
+        chosen = {
+            "match": base.match if match_at is None else match_at,
+            "review": base.review if review_at is None else review_at,
+            "report": base.report if report_at is None else report_at,
+        }
+        return Thresholds(**chosen)
+    except ValueError as exc:
+        raise click.BadParameter(_first_line(exc)) from None
+
+
+@main.command("screen")
+@click.argument("name")
+@click.option(
+    "--type",
+    "schema",
+    type=click.Choice(
+        ["person", "organization", "vessel", "aircraft", "individual", "entity", "company", "ship"],
+        case_sensitive=False,
+    ),
+    help="What NAME is; people never match companies or ships.",
+)
+@click.option("--country", help="Country of the party (ISO code or name).")
+@click.option("--dob", help="Birth date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option(
+    "--id",
+    "identifiers",
+    multiple=True,
+    metavar="TYPE:VALUE",
+    help="An identifier, e.g. imo:9562233 or passport:A1234567 (repeatable); "
+    "a listed one is decisive.",
+)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice([s.value for s in Source]),
+    help="Screen only against these lists (repeatable; default all loaded).",
+)
+@thresholds_options
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@db_option
+def screen(
+    name: str,
+    schema: str | None,
+    country: str | None,
+    dob: str | None,
+    identifiers: tuple[str, ...],
+    sources: tuple[str, ...],
+    match_at: float | None,
+    review_at: float | None,
+    report_at: float | None,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Screen one NAME against the active lists and explain every hit.
+
+    The decision is `match`, `review` or `clear` (see README, "Scores and decisions"). Exit
+    code 0 whatever the decision; 1 when the query is unreadable, 3 for a database problem.
+    """
+    thresholds = make_thresholds(match_at, review_at, report_at)
+    pairs = [_identifier_option(value) for value in identifiers]
+    with open_store(db_url) as store:
+        screener = Screener(store, thresholds=thresholds)
+        if not screener.versions:
+            error(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+            sys.exit(EXIT_READ_ERROR)
+        try:
+            result = screener.screen(
+                name,
+                type=schema,
+                country=country,
+                birth_date=dob,
+                identifiers=pairs,
+                sources=sources or None,
+            )
+        except (QueryError, ValidationError) as exc:
+            error(_first_line(exc))
+            sys.exit(EXIT_READ_ERROR)
+    if as_json:
+        click.echo(result.model_dump_json())
+    else:
+        _print_result(result)
+
+
+def _identifier_option(value: str) -> tuple[str, str]:
+    kind, _, number = value.partition(":")
+    known = {t.value for t in IdentifierType}
+    if not number or kind.strip().lower() not in known:
+        raise click.BadParameter(
+            f"{value!r}: use TYPE:VALUE with TYPE one of {', '.join(sorted(known))}",
+            param_hint="--id",
+        )
+    return kind.strip().lower(), number.strip()
+
+
+def _print_result(result: ScreeningResult) -> None:
+    console = Console()
+    versions = ", ".join(f"{v.source.value} {v.published_on}" for v in result.list_versions)
+    style = {"match": "bold red", "review": "bold yellow", "clear": "bold green"}
+    console.print(
+        Text.assemble(
+            (result.decision.value.upper(), style[result.decision.value]),
+            f"  {result.query.name!r}: {len(result.hits)} hits (lists: {versions})",
+        )
+    )
+    for hit in result.hits:
+        console.print(
+            Text.assemble(
+                (f"{hit.score:.3f} {hit.decision.value:6}", style[hit.decision.value]),
+                f" {hit.source.value}:{hit.entry_id} {hit.name} [{hit.schema_.value}]",
+                f" programs {', '.join(hit.programs) or '-'}",
+            )
+        )
+        tokens = "; ".join(
+            f"{t.query}->{t.listed or '∅'} {t.how} {t.similarity:.2f}"
+            for t in hit.explanation.tokens
+        )
+        console.print(
+            Text(
+                f"      matched {hit.matched_name!r}: "
+                f"name {hit.explanation.name_score:.2f} ({tokens})"
+            )
+        )
+        for feature in hit.explanation.features:
+            console.print(Text(f"      {feature.feature} {feature.delta:+.2f}: {feature.detail}"))
+        for other in hit.also_listed:
+            console.print(
+                Text(
+                    f"      also listed: {other.source.value}:{other.entry_id} {other.name} "
+                    f"({other.linked_by})"
+                )
+            )
+
+
 # -- lists -------------------------------------------------------------------------------------
 
 
@@ -123,6 +297,8 @@ def lists_inspect(paths: tuple[Path, ...], as_json: bool) -> None:
     holding an OFAC legacy CSV set. Every file is read to the end; a file that cannot be read
     is reported with its line or record and the command exits 1 after the others are done.
     """
+    from lists.inspect import inspect_list  # the adapters load only for commands that read files
+
     failed = False
     for path in paths:
         try:
@@ -172,6 +348,8 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
 
 
 def _load_one(store: ListStore, path: Path, published: dt.date | None) -> LoadResult:
+    from lists.detect import open_list
+
     listed = open_list(path)
     with Progress(
         SpinnerColumn(),
@@ -238,6 +416,7 @@ def lists_update(
     and to parse before it replaces anything; a failed, truncated or unparsable download
     leaves the active version untouched and the command exits 1.
     """
+    from lists.detect import open_list
     from lists.fetch import FetchError, default_cache_dir, fetch_source
     from lists.sources import SOURCES
 
@@ -454,6 +633,126 @@ def _format_inspection(result: Inspection) -> str:
         if len(result.warnings) > 20:
             lines.append(f"    … and {len(result.warnings) - 20} more")
     return "\n".join(lines)
+
+
+# -- batch -------------------------------------------------------------------------------------
+
+EXIT_BATCH_ROW_ERRORS = 4
+
+
+@main.command("batch")
+@click.argument("input_path", metavar="INPUT.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output file: .csv (input columns + results) or .jsonl (one JSON object per row).",
+)
+@click.option("--name-column", metavar="C", help="Column with the name (default: detected).")
+@click.option("--type-column", metavar="C", help="Column with person/organization/vessel/...")
+@click.option("--country-column", metavar="C", help="Column with the country (code or name).")
+@click.option("--dob-column", metavar="C", help="Column with the birth date.")
+@click.option(
+    "--threshold",
+    "report_at",
+    type=click.FloatRange(0, 1),
+    help="Lowest score reported as a hit, 0..1 (default 0.60, or COALITION_REPORT_THRESHOLD).",
+)
+@db_option
+def batch(
+    input_path: Path,
+    output_path: Path,
+    name_column: str | None,
+    type_column: str | None,
+    country_column: str | None,
+    dob_column: str | None,
+    report_at: float | None,
+    db_url: str | None,
+) -> None:
+    """Screen every row of a CSV file and write one result per row, in input order.
+
+    The encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (, ; tab |) are detected;
+    columns are found by common header names (name, full_name, customer_name...; type,
+    entity_type; country, nationality; dob, birth_date) unless given. A row that cannot be
+    screened (wrong field count, empty name, unknown type...) gets decision `error` and a
+    reason; the others go on. CSV output escapes cells a spreadsheet would run as formulas.
+    The output appears only when the run is complete. Details: `pydoc screening.batch`.
+
+    Exit codes: 0 every row screened (with or without hits); 1 the input is unreadable, has
+    no name column, the output cannot be written or no lists are loaded (no output file is
+    left); 2 usage error (bad option, threshold outside 0..1, output not .csv/.jsonl);
+    3 database problem (no output file); 4 finished, but some rows have decision `error`.
+    """
+    from screening.batch import (
+        BatchError,
+        BatchOptions,
+        BatchUsageError,
+        ColumnChoice,
+        output_format,
+        run_batch,
+        thresholds_with_report,
+    )
+
+    try:
+        output_format(input_path, output_path)
+    except BatchUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
+    try:
+        thresholds = Thresholds.from_environment()
+        if report_at is not None:
+            thresholds = thresholds_with_report(report_at, thresholds)
+    except ValueError as exc:
+        raise click.BadParameter(_first_line(exc), param_hint="--threshold") from None
+    options = BatchOptions(
+        columns=ColumnChoice(name_column, type_column, country_column, dob_column),
+        thresholds=thresholds,
+    )
+
+    def open_screener() -> Screener:
+        screener = Screener.open(db_url, thresholds=thresholds)
+        if not screener.versions:
+            raise BatchError(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+        return screener
+
+    try:
+        with _batch_progress(input_path) as on_progress:
+            summary = run_batch(input_path, output_path, open_screener, options, on_progress)
+    except BatchError as exc:
+        error(f"{exc} (no output written)")
+        sys.exit(EXIT_READ_ERROR)
+    except SQLAlchemyError as exc:
+        error(f"database {resolve_url(db_url)!r}: {_first_line(exc)} (no output written)")
+        sys.exit(EXIT_DB_ERROR)
+    for line in summary.report_lines():
+        stderr.print(Text(line))
+    if summary.error:
+        sys.exit(EXIT_BATCH_ROW_ERRORS)
+
+
+@contextmanager
+def _batch_progress(input_path: Path) -> Iterator[Callable[[int, int, int], None]]:
+    """A progress bar over the input's bytes, with the rows done so far."""
+    from rich.progress import TimeRemainingColumn
+
+    with Progress(
+        TextColumn("screening {task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,  # logs get the summary, not a blank line
+    ) as progress:
+        task = progress.add_task(input_path.name, total=None, rows=0)
+
+        def on_progress(bytes_read: int, total_bytes: int, rows: int) -> None:
+            progress.update(task, completed=bytes_read, total=total_bytes, rows=rows)
+
+        yield on_progress
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ soon as it is ready):
   decode (also cp1252's five unassigned bytes) make that row an ``error`` row, never the run.
 - Delimiter: comma, semicolon, tab or pipe, found by `csv.Sniffer` on the first 64 KiB and
   checked against the header line; when the sniffer fails or picks a character missing from
-  the header, the candidate giving the most rows with the header's field count wins. A file
-  with one column uses a comma. Quotes are always ``"``; quoted cells may hold delimiters,
+  the header, the candidate giving the most rows with the header's field count wins. A header
+  with none of them means one column, read with a tab delimiter so that commas in names
+  ("Petrov, Ivan") stay in the name. Quotes are always ``"``; quoted cells may hold delimiters,
   quotes (doubled) and newlines.
 - The first row is the header. Columns are found by name, case-insensitively, among common
   names (`NAME_COLUMNS`, `TYPE_COLUMNS`, `COUNTRY_COLUMNS`, `BIRTH_DATE_COLUMNS`) unless given.
@@ -41,9 +42,10 @@ the row starts (they differ after a quoted newline).
   (the reason, or null) and, for rows with too many fields, extra_fields.
 - ``.csv``: the input columns, then decision, top_score, hit_count, top_hits
   ("ofac:12345 NAME (0.93); un:..."; the best `TOP_HITS_IN_CSV`) and error. Added columns
-  whose name is already an input column get a ``screening_`` prefix. It uses the input's
-  delimiter, is UTF-8 with a byte order mark (so Excel reads it as UTF-8) and follows the
-  OWASP CSV-injection guidance: every cell is quoted and every cell that starts with
+  whose name is already an input column get a ``screening_`` prefix. The delimiter is a
+  semicolon when the input's was (Excel in many European locales), else a comma. The file is
+  UTF-8 with a byte order mark (so Excel reads it as UTF-8) and follows the OWASP
+  CSV-injection guidance: every cell is quoted and every cell that starts with
   ``= + - @``, a tab or a carriage return (input values echoed back, header cells and listed
   names alike) gets a leading ``'`` so a spreadsheet shows it as text instead of running it.
   JSONL output keeps values exactly as read.
@@ -127,6 +129,7 @@ BIRTH_DATE_COLUMNS = ("dob", "birth_date", "date_of_birth", "birthdate", "born")
 
 
 DELIMITERS = ",;\t|"
+ONE_COLUMN_DELIMITER = "\t"
 TOP_HITS_IN_CSV = 5
 ADDED_CSV_COLUMNS = ("decision", "top_score", "hit_count", "top_hits", "error")
 
@@ -158,7 +161,11 @@ class MissingColumnError(BatchInputError):
 
 
 class BatchOutputError(BatchError):
-    """The output cannot be written (unsupported extension, unwritable folder)."""
+    """The output cannot be written (unwritable folder, disk full)."""
+
+
+class BatchUsageError(BatchError):
+    """The paths asked for make no sense: output not .csv/.jsonl, or the input itself."""
 
 
 @runtime_checkable
@@ -248,13 +255,6 @@ class InputRow:
     line: int | None = None
     problem: str | None = None
     extra_fields: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    bytes_read: int
-    total_bytes: int
-    rows: int
 
 
 class _CountingReader(io.RawIOBase):
@@ -347,7 +347,7 @@ def sniff_delimiter(head: str) -> str:
 
 
 def _most_consistent_delimiter(head: str, header_line: str) -> str:
-    best, best_key = ",", (-1.0, 0)
+    best, best_key = ONE_COLUMN_DELIMITER, (-1.0, 0)
     for candidate in DELIMITERS:
         if candidate not in header_line:
             continue
@@ -436,8 +436,8 @@ class CsvInput:
 
     def _row(self, number: int, line: int, cells: list[str], keys: list[str]) -> InputRow:
         problem = None
-        undecodable = [i for i, cell in enumerate(cells) if _UNDECODED.search(cell)]
-        if undecodable:
+        if _UNDECODED.search("".join(cells)):
+            undecodable = [i for i, cell in enumerate(cells) if _UNDECODED.search(cell)]
             problem = self._undecodable(cells, undecodable, keys)
             cells = [_UNDECODED.sub("\ufffd", cell) for cell in cells]
         row = InputRow(number, dict(zip(keys, cells, strict=False)), line, problem)
@@ -612,13 +612,16 @@ def escape_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def output_format(path: Path) -> OutputFormat:
-    suffix = path.suffix.lower()
+def output_format(input_path: Path, output_path: Path) -> OutputFormat:
+    """The output format named by the extension; raises BatchUsageError for bad paths."""
+    if output_path.exists() and input_path.exists() and output_path.samefile(input_path):
+        raise BatchUsageError(f"{output_path}: the output would overwrite the input")
+    suffix = output_path.suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise BatchOutputError(f"{path}: the output must end in .csv or .jsonl")
+    raise BatchUsageError(f"{output_path}: the output must end in .csv or .jsonl")
 
 
 class RecordWriter(Protocol):
@@ -748,8 +751,41 @@ class BatchSummary:
         if record.list_versions and not self.list_versions:
             self.list_versions = record.list_versions
 
+    def report_lines(self, errors_shown: int = 5) -> list[str]:
+        """The closing summary for a person: counts, speed, how the input was read, lists."""
+        columns = self.columns
+        lines = [
+            f"{self.rows:,} rows: match {self.match:,}, review {self.review:,}, "
+            f"clear {self.clear:,}, error {self.error:,}"
+            + (f" ({self.blank:,} blank rows skipped)" if self.blank else ""),
+            f"elapsed {self.elapsed:.1f} s, {self.rows_per_second:,.0f} rows/s",
+            f"read {self.input_path} as {self.encoding}, delimiter {self.delimiter!r}; columns:"
+            f" name {columns.name!r}, type {_shown(columns.type)}, country"
+            f" {_shown(columns.country)}, birth date {_shown(columns.birth_date)}",
+        ]
+        if self.list_versions:
+            lines.append(
+                "lists: "
+                + ", ".join(
+                    f"{v.source.value} version {v.version_id} ({v.published_on})"
+                    for v in self.list_versions
+                )
+            )
+        for row, reason in self.errors[:errors_shown]:
+            lines.append(f"error in row {row}: {reason}")
+        if self.error > errors_shown:
+            lines.append(f"… {self.error - errors_shown:,} more rows with decision error")
+        lines.append(f"wrote {self.output_path} ({self.output_format})")
+        return lines
+
+
+def _shown(column: str | None) -> str:
+    return repr(column) if column else "none"
+
 
 ScreenerOrFactory = QueryScreener | Callable[[], QueryScreener]
+# Called with (bytes read, total bytes, rows written) at most ten times a second and at the end.
+ProgressCallback = Callable[[int, int, int], None]
 
 
 def run_batch(
@@ -757,20 +793,18 @@ def run_batch(
     output_path: Path,
     screener: ScreenerOrFactory,
     options: BatchOptions | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> BatchSummary:
     """Screen every row of a CSV file and write one record per row to a .csv or .jsonl file.
 
     `screener` may be a factory, called only once the input is known to be readable and to
     have a name column, so that a bad file fails before a slow index load. Raises
-    `BatchInputError` (also `MissingColumnError`) or `BatchOutputError` before any output
-    exists; errors from the screener propagate, and then no output is left either.
+    `BatchUsageError`, `BatchInputError` (also `MissingColumnError`) or `BatchOutputError`
+    before any output exists; errors from the screener propagate, and then no output is left either.
     """
     options = options or BatchOptions()
     started = time.perf_counter()
-    fmt = output_format(output_path)
-    if output_path.exists() and input_path.exists() and output_path.samefile(input_path):
-        raise BatchOutputError(f"{output_path}: the output would overwrite the input")
+    fmt = output_format(input_path, output_path)
     with CsvInput(input_path) as table:
         columns = Columns.detect(table.keys, options.columns)
         summary = BatchSummary(
@@ -779,7 +813,7 @@ def run_batch(
         active = screener if isinstance(screener, QueryScreener) else screener()
         with atomic_output(output_path, "utf-8-sig" if fmt == "csv" else "utf-8") as out:
             writer: RecordWriter = (
-                CsvWriter(out, table.header, table.keys, table.delimiter)
+                CsvWriter(out, table.header, table.keys, ";" if table.delimiter == ";" else ",")
                 if fmt == "csv"
                 else JsonlWriter(out)
             )
@@ -796,7 +830,7 @@ def _screen_all(
     thresholds: Thresholds | None,
     writer: RecordWriter,
     summary: BatchSummary,
-    on_progress: Callable[[Progress], None] | None,
+    on_progress: ProgressCallback | None,
 ) -> None:
     started = time.perf_counter()
     next_report = 0.0
@@ -809,10 +843,10 @@ def _screen_all(
         summary.count(record)
         if on_progress is not None and (now := time.monotonic()) >= next_report:
             next_report = now + _PROGRESS_EVERY_SECONDS
-            on_progress(Progress(table.bytes_read, table.total_bytes, summary.rows))
+            on_progress(table.bytes_read, table.total_bytes, summary.rows)
     summary.screening_seconds = time.perf_counter() - started
     if on_progress is not None:
-        on_progress(Progress(table.total_bytes, table.total_bytes, summary.rows))
+        on_progress(table.total_bytes, table.total_bytes, summary.rows)
 
 
 def _is_blank(row: InputRow) -> bool:

@@ -8,11 +8,13 @@ of evidence is a new function here, not a new branch in the screener.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from lists.model import PartialDate, Schema
+from screening.index import ListedDate
 from screening.normalize import Token, TokenKind, joined
 from screening.results import FeatureScore, TokenMatch
 
@@ -51,7 +53,7 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
         return EXACT, "exact"
     if query.phonetic == listed.phonetic:
         return ROMANIZATION, "romanization"
-    if query.kind is TokenKind.INITIAL or listed.kind is TokenKind.INITIAL:
+    if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
         if query.text[0] == listed.text[0]:
             return INITIAL, "initial"
         return 0.0, "missing"
@@ -88,7 +90,7 @@ def name_score(
         return NameScore(0.0, [])
 
     def weight(token: Token, default: float) -> float:
-        if token.kind is TokenKind.LEGAL_FORM:
+        if token.kind == TokenKind.LEGAL_FORM:
             return LEGAL_FORM_WEIGHT * unknown_weight
         return weights.get(token.phonetic, default)
 
@@ -127,7 +129,7 @@ def name_score(
                 )
             )
         else:
-            w = weight(q, unknown_weight) if q.kind is not TokenKind.INITIAL else 1.0
+            w = weight(q, unknown_weight) if q.kind != TokenKind.INITIAL else 1.0
             query_total += w
             matches.append(
                 TokenMatch(
@@ -164,7 +166,7 @@ def name_score(
         return NameScore(1.0, matches)
     distinctive = any(
         used_q[qi][2] != "initial"
-        and listed[used_q[qi][0]].kind is not TokenKind.LEGAL_FORM
+        and listed[used_q[qi][0]].kind != TokenKind.LEGAL_FORM
         and listed_weights[used_q[qi][0]] >= generic_below
         for qi in used_q
     ) or (together is not None and together >= score)
@@ -179,8 +181,8 @@ def _share(met: float, total: float) -> float:
 
 def _joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | None:
     """Similarity of the names written together, when one side splits what the other joins."""
-    query_words = [t for t in query if t.kind is not TokenKind.LEGAL_FORM]
-    listed_words = [t for t in listed if t.kind is not TokenKind.LEGAL_FORM]
+    query_words = [t for t in query if t.kind != TokenKind.LEGAL_FORM]
+    listed_words = [t for t in listed if t.kind != TokenKind.LEGAL_FORM]
     if len(query_words) == len(listed_words) or not query_words or not listed_words:
         return None
     a, b = joined(tuple(query_words)), joined(tuple(listed_words))
@@ -191,7 +193,7 @@ def _joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | No
 
 
 def birth_date_feature(
-    query: PartialDate | None, listed: Sequence[PartialDate]
+    query: PartialDate | None, listed: Sequence[ListedDate]
 ) -> FeatureScore | None:
     """A matching birth date adds a little; a listed birth date years away takes a lot.
 
@@ -203,9 +205,9 @@ def birth_date_feature(
         return None
     query_years = set(query.years())
     exact = query.as_date()
-    if exact is not None and any(d.as_date() == exact for d in listed):
+    if exact is not None and any(d.day == exact for d in listed):
         return FeatureScore(feature="birth_date", delta=0.05, detail=f"born {exact}, as listed")
-    listed_years = {y for d in listed if d.year is not None for y in d.years()}
+    listed_years = {y for d in listed for y in range(d.first_year, d.last_year + 1)}
     if query_years & listed_years:
         return FeatureScore(
             feature="birth_date", delta=0.02, detail=f"birth year {query.year} as listed"
@@ -214,13 +216,13 @@ def birth_date_feature(
         return FeatureScore(
             feature="birth_date", delta=0.0, detail="birth year within one year of the listed"
         )
-    shown = ", ".join(sorted({d.text or str(d.year) for d in listed}))
+    shown = ", ".join(sorted({d.text for d in listed}))
     return FeatureScore(
         feature="birth_date", delta=-0.15, detail=f"born {query.year}; listed birth dates {shown}"
     )
 
 
-def country_feature(query: str | None, listed: set[str]) -> FeatureScore | None:
+def country_feature(query: str | None, listed: AbstractSet[str]) -> FeatureScore | None:
     """The query's country among the listed party's countries +0.03; absent from them -0.05."""
     if query is None or not listed:
         return None
@@ -233,7 +235,7 @@ def country_feature(query: str | None, listed: set[str]) -> FeatureScore | None:
 
 
 def identifier_feature(
-    query: Sequence[tuple[str, str]], listed: set[tuple[str, str]]
+    query: Sequence[tuple[str, str]], listed: AbstractSet[tuple[str, str]]
 ) -> FeatureScore | None:
     """An identifier the listed party also has is decisive; the same type with another value
     (another IMO number, another passport) speaks against the match (-0.20)."""

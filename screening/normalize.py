@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from anyascii import anyascii
 
@@ -35,10 +35,11 @@ class TokenKind(StrEnum):
     INITIAL = "initial"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word of a name. A tuple (not a dataclass) so the persisted index loads fast."""
+
     text: str  # folded Latin text
-    kind: TokenKind
+    kind: str  # a TokenKind value
     phonetic: str
     skeleton: str
 
@@ -240,7 +241,7 @@ def skeleton(word: str) -> str:
 
 
 def _token(text: str, kind: TokenKind) -> Token:
-    return Token(text=text, kind=kind, phonetic=phonetic(text), skeleton=skeleton(text))
+    return Token(text=text, kind=kind.value, phonetic=phonetic(text), skeleton=skeleton(text))
 
 
 @lru_cache(maxsize=65536)
@@ -266,7 +267,7 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
             continue
         kind = TokenKind.INITIAL if len(word) == 1 and word.isalpha() else TokenKind.WORD
         tokens.append(_token(word, kind))
-    if all(t.kind is TokenKind.LEGAL_FORM for t in tokens):
+    if all(t.kind == TokenKind.LEGAL_FORM for t in tokens):
         # A name that is only a legal form ("AO") keeps its words as words.
         return tuple(_token(w, TokenKind.WORD) for w in words)
     return tuple(tokens)
@@ -289,4 +290,4 @@ def _legal_form_at(words: list[str], index: int) -> tuple[int, str] | None:
 
 def joined(tokens: tuple[Token, ...]) -> str:
     """The name's words (not legal forms) written together: GAZPROM BANK -> gazprombank."""
-    return "".join(t.phonetic for t in tokens if t.kind is not TokenKind.LEGAL_FORM)
+    return "".join(t.phonetic for t in tokens if t.kind != TokenKind.LEGAL_FORM)

@@ -8,6 +8,8 @@ can see why the engine alerted and a compliance officer can audit the decision.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,6 +33,22 @@ class Thresholds(BaseModel):
     report: float = Field(
         default=0.60, ge=0, le=1, description="lowest score returned as a hit at all"
     )
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Thresholds:
+        """Defaults overridden by COALITION_MATCH_THRESHOLD, _REVIEW_ and _REPORT_THRESHOLD."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for field in ("match", "review", "report"):
+            raw = environ.get(f"COALITION_{field.upper()}_THRESHOLD")
+            if raw:
+                try:
+                    values[field] = float(raw)
+                except ValueError:
+                    raise ValueError(
+                        f"COALITION_{field.upper()}_THRESHOLD={raw!r} is not a number"
+                    ) from None
+        return cls(**values)
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:

@@ -264,7 +264,7 @@ class Screener:
             name=entity.name,
             matched_name=matched,
             schema=entity.schema,
-            programs=entity.programs,
+            programs=list(entity.programs),
             score=score,
             decision=decision,
             explanation=Explanation(

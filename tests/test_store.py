@@ -236,3 +236,10 @@ def test_two_processes_loading_at_once_do_not_corrupt_the_store(
     assert sorted(v.entity_count for v in versions) == [2999, 3000]
     for version in versions:
         assert sum(1 for _ in store.entities(version.id)) == version.entity_count
+
+
+def test_migrations_head_constant_matches_the_revision_scripts(tmp_path: Path) -> None:
+    import migrations
+    from screening.store.database import make_engine
+
+    assert head_revision(make_engine(f"sqlite:///{tmp_path / 'h.db'}")) == migrations.HEAD

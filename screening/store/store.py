@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lists.base import ListFile
+from lists.counts import EntityCounts
 from lists.errors import ListReadError
-from lists.inspect import EntityCounts
 from lists.model import Entity, Source
 from screening.store.database import ensure_schema, make_engine, resolve_url
 from screening.store.fingerprint import canonical_document, fingerprint
