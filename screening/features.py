@@ -22,11 +22,11 @@ from screening.results import FeatureScore, TokenMatch
 EXACT = 1.0
 ROMANIZATION = 0.96
 SKELETON = 0.90
-INITIAL = 0.85
+INITIAL = 0.90
 FUZZY_FLOOR = 0.75  # below this normalised edit similarity two tokens do not meet
 
 # An initial stands for a name but proves little: its match counts this much of the name.
-INITIAL_EVIDENCE = 0.6
+INITIAL_EVIDENCE = 0.8
 # Legal forms help rank but never make a match: their weight relative to a rare word.
 LEGAL_FORM_WEIGHT = 0.15
 # Weight of the query's side vs the listed side of the name score: a listed middle name or

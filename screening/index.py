@@ -59,10 +59,19 @@ LINKING_IDENTIFIERS = frozenset(
 )
 
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
+_PROSE_WORD = re.compile(r"^[A-Za-z]{3,}\.?$")
 
 
 def normalize_identifier(value: str) -> str:
-    return _ID_CLEAN.sub("", value.upper())
+    """Comparable identifier: upper-case letters and digits only.
+
+    Lists sometimes write prose around the number ("Russian foreign travel passport number
+    620169661"): when a value has two or more plain words, only the parts with digits count.
+    """
+    parts = value.split()
+    if sum(1 for part in parts if _PROSE_WORD.match(part)) >= 2:
+        parts = [part for part in parts if any(c.isdigit() for c in part)]
+    return _ID_CLEAN.sub("", "".join(parts).upper())
 
 
 # Tuples rather than dataclasses or pydantic models: the persisted index must load in a fraction
