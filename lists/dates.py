@@ -99,17 +99,27 @@ def _ymd(year: int, month: int, day: int, circa: bool, raw: str) -> PartialDate 
         return None
     if month and day:
         try:
-            dt.date(year, month, day)
+            day_in_calendar = dt.date(year, month, day)
         except ValueError:
             return None
-        return PartialDate(
-            precision=DatePrecision.DAY, year=year, month=month, day=day, circa=circa, text=raw
-        )
+        return day_date(day_in_calendar, circa=circa, text=raw)
     if month:
         return PartialDate(
             precision=DatePrecision.MONTH, year=year, month=month, circa=circa, text=raw
         )
     return PartialDate(precision=DatePrecision.YEAR, year=year, circa=circa, text=raw)
+
+
+def day_date(day: dt.date, *, circa: bool = False, text: str | None = None) -> PartialDate:
+    """A full calendar date as a `PartialDate` of day precision."""
+    return PartialDate(
+        precision=DatePrecision.DAY,
+        year=day.year,
+        month=day.month,
+        day=day.day,
+        circa=circa,
+        text=text,
+    )
 
 
 def parse_day(text: str | None, *formats: str) -> dt.date | None:

@@ -15,7 +15,7 @@ decisions, all measured on the real files in ``shared/data/lists/un``:
   brackets ("Jin Tiesan (金铁三)", "حسن غول (Hassan Ghul; Hassan Gul)") becomes one name per
   rendering. An alias NOTE that gives the alias in another script ("original script: Ахмад
   Шишани", "In Arabic: سيف العدل") or only lists the transliterations of a non-Latin alias adds
-  those names too. Each name's script is detected from its characters (None when mixed); a name
+  those names too. Each name's script is detected by `lists.scripts.detect_script`; a name
   listed twice with the same kind in one record is kept once.
 * Vessels. The UN has no vessel record type. 16 ENTITY records (2026) carry an IMO number in
   COMMENTS1 ("IMO number: 5571322", "Company Number IMO 5434358", "International Maritime
@@ -48,20 +48,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pycountry
 from lxml import etree
 from pydantic import ValidationError
 
 from lists.base import Head, ListFormat, ReadReport
 from lists.countries import split_countries, to_iso2
 from lists.dates import parse_partial_date
+from lists.draft import EntityDraft
 from lists.errors import ListReadError
 from lists.identifiers import classify_identifier, imo_check_digit_ok
+from lists.languages import language_code
 from lists.model import (
     Address,
     DatePrecision,
@@ -75,6 +75,7 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.scripts import detect_script, scripts_in
 from lists.xml import children, iter_elements, local_name, text_of
 
 FORMAT_NAME = "un-xml"
@@ -142,31 +143,6 @@ _TEXT_REMARKS = (
     ("SUBMITTED_ON", "Submitted on"),
     ("DELISTED_ON", "Delisted on"),
 )
-
-# ISO 15924 codes for the first word of a letter's Unicode name.
-_SCRIPTS = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "CJK": "Hani",
-    "ETHIOPIC": "Ethi",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "HANGUL": "Hang",
-    "HIRAGANA": "Hira",
-    "KATAKANA": "Kana",
-    "DEVANAGARI": "Deva",
-    "BENGALI": "Beng",
-    "GURMUKHI": "Guru",
-    "TAMIL": "Taml",
-    "THAI": "Thai",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-    "MYANMAR": "Mymr",
-    "KHMER": "Khmr",
-    "SYRIAC": "Syrc",
-    "THAANA": "Thaa",
-}
 
 # 2018 files write xs:date with a zone ("1960-01-01-05:00"); the zone says nothing about the day.
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -257,29 +233,6 @@ class _FileContext:
             self.report.warn(message)
 
 
-@dataclass
-class _Draft:
-    """An entity being assembled from one record, before validation."""
-
-    remarks: list[str] = field(default_factory=list)
-    names: list[Name] = field(default_factory=list)
-    birth_dates: list[PartialDate] = field(default_factory=list)
-    birth_places: list[str] = field(default_factory=list)
-    identifiers: list[Identifier] = field(default_factory=list)
-
-    def add_name(self, name: Name) -> None:
-        if not any(n.full == name.full and n.kind is name.kind for n in self.names):
-            self.names.append(name)
-
-    def add_birth_date(self, date: PartialDate) -> None:
-        if not any(_same_date(d, date) for d in self.birth_dates):
-            self.birth_dates.append(date)
-
-    def add_birth_place(self, place: str) -> None:
-        if place not in self.birth_places:
-            self.birth_places.append(place)
-
-
 def _map_record(element: etree._Element, context: _FileContext) -> Entity:
     tag = local_name(element.tag)
     line = element.sourceline
@@ -302,7 +255,7 @@ def _map_record(element: etree._Element, context: _FileContext) -> Entity:
 def _build_entity(element: etree._Element, context: _FileContext, tag: str, data_id: str) -> Entity:
     line = element.sourceline
     is_person = tag == "INDIVIDUAL"
-    draft = _Draft()
+    draft = EntityDraft()
 
     comments = text_of(element, "COMMENTS1")
     if comments:
@@ -342,35 +295,28 @@ def _build_entity(element: etree._Element, context: _FileContext, tag: str, data
             )
         )
 
+    _read_nationalities(element, draft)
+    draft.addresses.extend(_addresses(element))  # as listed: the UN repeats some addresses
+    list_type = text_of(element, "UN_LIST_TYPE")
+    if list_type:
+        draft.add_program(list_type)
+    draft.listed_on = _listed_on(element, draft)
+    draft.gender = _gender(element, comments)
+    _read_related(comments, reference, draft)
     version = text_of(element, "VERSIONNUM")
     record_key = f"DATAID {data_id}" + (f" v{version}" if version else "") + f", line {line}"
-    return Entity(
-        source=Source.UN,
-        entry_id=data_id,
-        schema=schema,
-        names=draft.names,
-        birth_dates=draft.birth_dates,
-        birth_places=draft.birth_places,
-        nationalities=_nationalities(element, draft),
-        addresses=_addresses(element),
-        identifiers=draft.identifiers,
-        programs=[p for p in [text_of(element, "UN_LIST_TYPE")] if p],
-        listed_on=_listed_on(element, draft),
-        gender=_gender(element, comments),
-        remarks=draft.remarks,
-        related=_related(comments, reference),
-        ref=SourceRef(format=FORMAT_NAME, file=context.path.name, record=record_key),
-    )
+    ref = SourceRef(format=FORMAT_NAME, file=context.path.name, record=record_key)
+    return draft.build(Source.UN, data_id, schema, ref)
 
 
 # --- names -------------------------------------------------------------------------------
 
 
-def _read_names(element: etree._Element, draft: _Draft, context: _FileContext) -> None:
+def _read_names(element: etree._Element, draft: EntityDraft, context: _FileContext) -> None:
     parts = [text_of(element, part) for part in _NAME_PARTS]
     primary = " ".join(p for p in parts if p and p not in _PLACEHOLDERS)
     if primary:
-        draft.add_name(Name(full=primary, kind=NameKind.PRIMARY, script=script_of(primary)))
+        draft.add_name(Name(full=primary, kind=NameKind.PRIMARY, script=detect_script(primary)))
     original = text_of(element, "NAME_ORIGINAL_SCRIPT")
     if original:
         draft.add_name(_original_script_name(original))
@@ -381,23 +327,14 @@ def _read_names(element: etree._Element, draft: _Draft, context: _FileContext) -
 def _original_script_name(text: str) -> Name:
     language = None
     labelled = _TRAILING_LABEL.match(text)
-    if labelled and script_of(labelled["name"]) not in (None, "Latn"):
-        language = _language_code(labelled["label"])
+    if labelled and detect_script(labelled["name"]) not in (None, "Latn"):
+        language = language_code(labelled["label"])
         if language:
             text = labelled["name"]
-    return Name(full=text, kind=NameKind.PRIMARY, script=script_of(text), language=language)
+    return Name(full=text, kind=NameKind.PRIMARY, script=detect_script(text), language=language)
 
 
-def _language_code(label: str) -> str | None:
-    try:
-        language = pycountry.languages.lookup(label.strip())
-    except LookupError:
-        return None
-    code = getattr(language, "alpha_2", None)
-    return str(code) if code else None
-
-
-def _read_alias(alias: etree._Element, draft: _Draft, context: _FileContext) -> None:
+def _read_alias(alias: etree._Element, draft: EntityDraft, context: _FileContext) -> None:
     text = text_of(alias, "ALIAS_NAME")
     if not text:
         return  # the empty placeholder <*_ALIAS><QUALITY/><ALIAS_NAME/></*_ALIAS>
@@ -412,7 +349,7 @@ def _read_alias(alias: etree._Element, draft: _Draft, context: _FileContext) -> 
             )
     note = text_of(alias, "NOTE")
     for full in [*split_alias_names(text), *names_in_alias_note(text, note)]:
-        draft.add_name(Name(full=full, kind=kind, script=script_of(full)))
+        draft.add_name(Name(full=full, kind=kind, script=detect_script(full)))
     if note:
         draft.remarks.append(f"Alias {text}: {note}")
 
@@ -427,9 +364,9 @@ def names_in_alias_note(alias: str, note: str | None) -> list[str]:
     if not note:
         return []
     rendering = _NOTE_RENDERING.search(note)
-    if rendering and script_of(rendering["name"]) not in (None, "Latn"):
+    if rendering and detect_script(rendering["name"]) not in (None, "Latn"):
         return [rendering["name"]]
-    if script_of(alias) not in (None, "Latn") and script_of(note) == "Latn" and ";" in note:
+    if detect_script(alias) not in (None, "Latn") and detect_script(note) == "Latn" and ";" in note:
         items = [_clean_name(item) for item in note.split(";")]
         if all(
             item and len(item.split()) <= _MAX_NAME_WORDS and not _DIGIT.search(item)
@@ -468,26 +405,8 @@ def _clean_name(text: str) -> str:
 
 
 def _different_scripts(first: str, second: str) -> bool:
-    one, two = _scripts(first), _scripts(second)
+    one, two = scripts_in(first), scripts_in(second)
     return bool(one) and bool(two) and not one & two
-
-
-def _scripts(text: str) -> set[str]:
-    found: set[str] = set()
-    for char in text:
-        if char.isalpha():
-            word = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
-            found.add(_SCRIPTS.get(word, word))
-    return found
-
-
-def script_of(text: str) -> str | None:
-    """ISO 15924 code of the one script all letters of `text` are written in; None if mixed."""
-    found = _scripts(text)
-    if len(found) != 1:
-        return None
-    (script,) = found
-    return script if script in _SCRIPTS.values() else None
 
 
 # --- documents and IMO numbers -------------------------------------------------------------
@@ -500,7 +419,7 @@ _DOCUMENT_TYPES = {
 }
 
 
-def _read_document(document: etree._Element, draft: _Draft) -> None:
+def _read_document(document: etree._Element, draft: EntityDraft) -> None:
     category = text_of(document, "TYPE_OF_DOCUMENT")
     detail = text_of(document, "TYPE_OF_DOCUMENT2")
     number = text_of(document, "NUMBER")
@@ -594,7 +513,7 @@ def _is_vessel(name: str, comments: str | None, imo_numbers: list[tuple[str, str
 # --- dates and places of birth ------------------------------------------------------------
 
 
-def _read_birth_date(birth: etree._Element, draft: _Draft, context: _FileContext) -> None:
+def _read_birth_date(birth: etree._Element, draft: EntityDraft, context: _FileContext) -> None:
     kind = (text_of(birth, "TYPE_OF_DATE") or "").upper()
     circa = kind == "APPROXIMATELY"
     note = text_of(birth, "NOTE")
@@ -659,7 +578,7 @@ def _year(text: str, note: str | None, circa: bool) -> tuple[PartialDate | None,
     return date, note
 
 
-def _read_birth_place(place: etree._Element, draft: _Draft) -> None:
+def _read_birth_place(place: etree._Element, draft: EntityDraft) -> None:
     parts = [text_of(place, tag) for tag in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")]
     text = _join_unique(parts)
     note = text_of(place, "NOTE")
@@ -669,7 +588,7 @@ def _read_birth_place(place: etree._Element, draft: _Draft) -> None:
         draft.add_birth_place(text)
 
 
-def _read_alias_birth(alias: etree._Element, draft: _Draft) -> None:
+def _read_alias_birth(alias: etree._Element, draft: EntityDraft) -> None:
     if not text_of(alias, "ALIAS_NAME"):
         return
     born = text_of(alias, "DATE_OF_BIRTH")
@@ -682,10 +601,6 @@ def _read_alias_birth(alias: etree._Element, draft: _Draft) -> None:
     place = _join_unique([text_of(alias, "CITY_OF_BIRTH"), text_of(alias, "COUNTRY_OF_BIRTH")])
     if place:
         draft.add_birth_place(place)
-
-
-def _same_date(one: PartialDate, other: PartialDate) -> bool:
-    return one.model_dump(exclude={"text"}) == other.model_dump(exclude={"text"})
 
 
 def _join_unique(parts: Iterable[str | None]) -> str:
@@ -725,21 +640,18 @@ def _one_country(text: str | None) -> str | None:
     return code
 
 
-def _nationalities(element: etree._Element, draft: _Draft) -> list[str]:
-    codes: list[str] = []
+def _read_nationalities(element: etree._Element, draft: EntityDraft) -> None:
     for tag in ("NATIONALITY", "NATIONALITY2"):
         for value in _values(element, tag):
             if value in _PLACEHOLDERS:
                 continue
             code = to_iso2(value)
-            if code and code not in codes:
-                codes.append(code)
+            draft.add_nationality(code)
             if code is None or _QUALIFIED.search(value):
                 draft.remarks.append(f"Nationality: {value}")
-    return codes
 
 
-def _listed_on(element: etree._Element, draft: _Draft) -> dt.date | None:
+def _listed_on(element: etree._Element, draft: EntityDraft) -> dt.date | None:
     text = text_of(element, "LISTED_ON")
     if not text:
         return None
@@ -761,15 +673,13 @@ def _gender(element: etree._Element, comments: str | None) -> str | None:
     return value.lower() if value else None
 
 
-def _related(comments: str | None, own_reference: str | None) -> list[str]:
-    related: list[str] = []
+def _read_related(comments: str | None, own_reference: str | None, draft: EntityDraft) -> None:
     for reference in _UN_REFERENCE.findall(comments or ""):
-        if reference != own_reference and reference not in related:
-            related.append(reference)
-    return related
+        if reference != own_reference:
+            draft.add_related(reference)
 
 
-def _read_remark_fields(element: etree._Element, draft: _Draft, comments: str | None) -> None:
+def _read_remark_fields(element: etree._Element, draft: EntityDraft, comments: str | None) -> None:
     for tag, label in _LISTED_VALUE_REMARKS:
         values = _values(element, tag)
         if values:
@@ -787,7 +697,7 @@ def _read_remark_fields(element: etree._Element, draft: _Draft, comments: str | 
 
 
 def _read_unknown_elements(
-    element: etree._Element, draft: _Draft, context: _FileContext, record_tag: str
+    element: etree._Element, draft: EntityDraft, context: _FileContext, record_tag: str
 ) -> None:
     for child in element:
         if not isinstance(child.tag, str):

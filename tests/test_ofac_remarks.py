@@ -10,8 +10,9 @@ import pytest
 
 from lists.model import DatePrecision, IdentifierType, NameKind, Schema
 from lists.ofac.facts import Facts, LabelRule, Role, add_labelled, rule_for
-from lists.ofac.names import detect_script, person_name_from_csv
+from lists.ofac.names import person_name_from_csv
 from lists.ofac.remarks import iter_programs, parse_ofac_date, parse_remarks, split_label
+from lists.scripts import detect_script
 
 AMDOUNI = (
     "DOB 18 Dec 1969; alt. DOB 25 May 1968; alt. DOB 18 Dec 1968; alt. DOB 14 Jul 1969; "

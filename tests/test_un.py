@@ -23,7 +23,8 @@ from lists import open_list
 from lists.errors import ListReadError
 from lists.inspect import Inspection, inspect_list
 from lists.model import DatePrecision, Entity, IdentifierType, NameKind, Schema, Source
-from lists.un import script_of, split_alias_names
+from lists.scripts import detect_script as script_of
+from lists.un import split_alias_names
 from lists.xml import iter_elements, text_of
 
 UTC = dt.UTC

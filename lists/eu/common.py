@@ -8,14 +8,13 @@ rules here is what makes the CSV and the XML of one export map to equal entities
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lists.countries import to_iso2
 from lists.identifiers import classify_identifier, imo_check_digit_ok, normalize_imo
 from lists.model import Identifier, IdentifierType, Name, NameKind, Schema
+from lists.scripts import detect_script
 
 # The EU writes "M", "F" or "?" per name; "?" means unknown and maps to nothing.
 GENDERS = {"M": "male", "F": "female"}
@@ -94,46 +93,6 @@ def country_code(iso2: str | None, description: str | None = None) -> str | None
 
 
 # --- names ---------------------------------------------------------------------------------
-
-# Unicode character names start with the script name; ISO 15924 codes for the ones sanctions
-# lists use. Scripts not listed leave the name's script unset rather than guessed.
-_SCRIPTS = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "CJK": "Hani",
-    "HANGUL": "Hang",
-    "HIRAGANA": "Hira",
-    "KATAKANA": "Kana",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-    "THAI": "Thai",
-    "DEVANAGARI": "Deva",
-    "ETHIOPIC": "Ethi",
-    "SYRIAC": "Syrc",
-    "BENGALI": "Beng",
-    "TAMIL": "Taml",
-    "MYANMAR": "Mymr",
-    "KHMER": "Khmr",
-    "MONGOLIAN": "Mong",
-}
-
-
-def detect_script(text: str) -> str | None:
-    """The ISO 15924 script most of the name's letters are written in.
-
-    The EU gives a name's language (BG, AR, FA) but never its script, and a language does not
-    fix the script (Serbian, Azerbaijani), so the script is read from the characters.
-    """
-    counts: Counter[str] = Counter()
-    for char in text:
-        if char.isalpha():
-            script = _SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0])
-            if script:
-                counts[script] += 1
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def name_language(code: str | None) -> str | None:
@@ -235,6 +194,8 @@ def build_names(candidates: Sequence[NameInput]) -> list[Name]:
                 first=candidate.first,
                 middle=candidate.middle,
                 last=candidate.last,
+                # The EU gives a name's language but never its script, and a language does not
+                # fix the script (Serbian, Azerbaijani): it is read from the characters.
                 script=detect_script(candidate.full),
                 language=candidate.language,
             )

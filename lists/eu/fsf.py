@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lists.base import ReadReport
-from lists.dates import parse_day
+from lists.dates import day_date, parse_day
 from lists.errors import ListReadError
 from lists.eu.common import (
     GENDERS,
@@ -389,23 +389,10 @@ def _birth_date(item: FsfBirthdate) -> PartialDate | None:
     if calendar != "GREGORIAN":
         if gregorian is None:
             return None
-        return PartialDate(
-            precision=DatePrecision.DAY,
-            year=gregorian.year,
-            month=gregorian.month,
-            day=gregorian.day,
-            circa=circa,
-            text=f"{gregorian.isoformat()} ({_raw_birth_text(item)})",
-        )
+        text = f"{gregorian.isoformat()} ({_raw_birth_text(item)})"
+        return day_date(gregorian, circa=circa, text=text)
     if gregorian is not None:
-        return PartialDate(
-            precision=DatePrecision.DAY,
-            year=gregorian.year,
-            month=gregorian.month,
-            day=gregorian.day,
-            circa=circa,
-            text=gregorian.isoformat(),
-        )
+        return day_date(gregorian, circa=circa, text=gregorian.isoformat())
     year_from, year_to = _int(item.year_from), _int(item.year_to)
     if year_from and year_to:
         low, high = sorted((year_from, year_to))
@@ -426,17 +413,10 @@ def _date_from_parts(
         return None
     if month and day:
         try:
-            dt.date(year, month, day)
+            day_in_calendar = dt.date(year, month, day)
         except ValueError:
             return None
-        return PartialDate(
-            precision=DatePrecision.DAY,
-            year=year,
-            month=month,
-            day=day,
-            circa=circa,
-            text=f"{year:04d}-{month:02d}-{day:02d}",
-        )
+        return day_date(day_in_calendar, circa=circa, text=day_in_calendar.isoformat())
     if month and 1 <= month <= 12:
         return PartialDate(
             precision=DatePrecision.MONTH,

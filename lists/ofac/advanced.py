@@ -31,6 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from lists.base import Head, ListFormat, ReadReport
+from lists.dates import day_date
 from lists.errors import ListReadError
 from lists.model import (
     Address,
@@ -44,7 +45,7 @@ from lists.model import (
     SourceRef,
 )
 from lists.ofac.facts import VESSEL_COLUMN_REMARKS, Facts, add_labelled, country_code
-from lists.ofac.names import detect_script
+from lists.scripts import detect_script
 from lists.xml import children, descendants, iter_elements, local_name, text_of
 
 FORMAT_NAME = "ofac-advanced-xml"
@@ -337,12 +338,13 @@ def _profile_entity(
     _add_sanctions_entries(facts, index.entries.get(profile_id, []), refs)
     _add_relations(facts, index.relations.get(profile_id, []), index)
     ref = SourceRef(format=FORMAT_NAME, file=path.name, record=fixed_ref)
-    return facts.to_entity(entry_id, schema, ref)
+    return facts.build(Source.OFAC, entry_id, schema, ref)
 
 
 def _add_sanctions_entries(facts: Facts, entries: list[_SanctionsEntry], refs: _References) -> None:
     for entry in entries:
-        facts.programs.extend(p for p in entry.programs if p not in facts.programs)
+        for program in entry.programs:
+            facts.add_program(program)
         facts.listed_on = facts.listed_on or entry.listed_on
         if list_name := refs.text("List", entry.list_id):
             facts.remarks.append(f"List: {list_name}")
@@ -630,13 +632,7 @@ def _period(path: Path, period: etree._Element | None) -> PartialDate | None:
         return None
     circa = any(bound is not None and bound.get("Approximate") == "true" for bound in (start, end))
     if earliest == latest:
-        return PartialDate(
-            precision=DatePrecision.DAY,
-            year=earliest.year,
-            month=earliest.month,
-            day=earliest.day,
-            circa=circa,
-        )
+        return day_date(earliest, circa=circa)
     whole_year = (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31)
     if whole_year and earliest.year == latest.year:
         return PartialDate(precision=DatePrecision.YEAR, year=earliest.year, circa=circa)

@@ -10,24 +10,14 @@ is an ID document or its wording names one ("Passport Card"); otherwise a remark
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum, auto
 
 from lists.countries import to_iso2
+from lists.draft import EntityDraft
 from lists.identifiers import classify_identifier, normalize_imo
-from lists.model import (
-    Address,
-    Entity,
-    Identifier,
-    IdentifierType,
-    Name,
-    PartialDate,
-    Schema,
-    Source,
-    SourceRef,
-)
+from lists.model import Identifier, IdentifierType, Schema
 
 
 class Role(Enum):
@@ -307,70 +297,40 @@ def identifier_labels() -> list[str]:
     return sorted(labels, key=len, reverse=True)
 
 
-@dataclass
-class Facts:
-    """Everything gathered for one entry before it becomes an `Entity`."""
+class Facts(EntityDraft):
+    """Everything gathered for one entry before it becomes an `Entity`.
 
-    names: list[Name] = field(default_factory=list)
-    birth_dates: list[PartialDate] = field(default_factory=list)
-    birth_places: list[str] = field(default_factory=list)
-    nationalities: list[str] = field(default_factory=list)
-    citizenships: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
-    identifiers: list[Identifier] = field(default_factory=list)
-    programs: list[str] = field(default_factory=list)
-    gender: str | None = None
-    remarks: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-    listed_on: dt.date | None = None
+    A value is kept each time OFAC states it (a name, a date, a document or a linked party can
+    be listed twice), so the readers append to the lists; only country links and programmes
+    are kept once.
+    """
 
     def merge(self, other: Facts) -> None:
         self.names.extend(other.names)
         self.birth_dates.extend(other.birth_dates)
         self.birth_places.extend(other.birth_places)
         for code in other.nationalities:
-            _add_code(self.nationalities, code)
+            self.add_nationality(code)
         for code in other.citizenships:
-            _add_code(self.citizenships, code)
+            self.add_citizenship(code)
         for code in other.countries:
-            _add_code(self.countries, code)
+            self.add_country(code)
         self.addresses.extend(other.addresses)
         self.identifiers.extend(other.identifiers)
-        self.programs.extend(p for p in other.programs if p not in self.programs)
+        for program in other.programs:
+            self.add_program(program)
         self.gender = self.gender or other.gender
         self.remarks.extend(other.remarks)
         self.related.extend(other.related)
         self.listed_on = self.listed_on or other.listed_on
 
-    def add_country(self, target: list[str], text: str, remark: str) -> None:
-        """Add a country code to `target`; text that is not a country is kept as `remark`."""
+    def add_country_text(self, target: list[str], text: str, remark: str) -> None:
+        """A country text's code into `target`; text that is not a country is kept as `remark`."""
         code = country_code(text)
         if code is None:
             self.remarks.append(remark)
-        else:
-            _add_code(target, code)
-
-    def to_entity(self, entry_id: str, schema: Schema, ref: SourceRef) -> Entity:
-        return Entity(
-            source=Source.OFAC,
-            entry_id=entry_id,
-            schema=schema,
-            names=self.names,
-            birth_dates=self.birth_dates,
-            birth_places=self.birth_places,
-            nationalities=self.nationalities,
-            citizenships=self.citizenships,
-            countries=self.countries,
-            addresses=self.addresses,
-            identifiers=self.identifiers,
-            programs=self.programs,
-            listed_on=self.listed_on,
-            gender=self.gender,
-            remarks=self.remarks,
-            related=self.related,
-            ref=ref,
-        )
+        elif code not in target:
+            target.append(code)
 
 
 def country_code(text: str | None) -> str | None:
@@ -381,11 +341,6 @@ def country_code(text: str | None) -> str | None:
     if value.lower().startswith("region:"):
         value = value.split(":", 1)[1]
     return to_iso2(value)
-
-
-def _add_code(target: list[str], code: str) -> None:
-    if code not in target:
-        target.append(code)
 
 
 def add_labelled(
@@ -423,11 +378,11 @@ def add_labelled(
     elif rule.role is Role.GENDER:
         facts.gender = value.lower()
     elif rule.role is Role.COUNTRY:
-        facts.add_country(facts.countries, value, remark)
+        facts.add_country_text(facts.countries, value, remark)
     elif rule.role is Role.NATIONALITY:
-        facts.add_country(facts.nationalities, value, remark)
+        facts.add_country_text(facts.nationalities, value, remark)
     elif rule.role is Role.CITIZENSHIP:
-        facts.add_country(facts.citizenships, value, remark)
+        facts.add_country_text(facts.citizenships, value, remark)
     elif rule.role is Role.BIRTH_PLACE:
         facts.birth_places.append(value)
     elif rule.role is Role.RELATED:

@@ -411,7 +411,7 @@ def _entity(
     for address in addresses:
         _add_address(facts, address)
     ref = SourceRef(format=FORMAT_NAME, file=csv_set.primary.name, record=str(row.line))
-    return facts.to_entity(str(row.ent_num), schema, ref)
+    return facts.build(Source.OFAC, str(row.ent_num), schema, ref)
 
 
 def _schema(path: Path, row: Row, sdn_type: str | None) -> Schema:
@@ -453,7 +453,7 @@ def _add_vessel_columns(
     if gross_tonnage:
         facts.remarks.append(f"Gross Registered Tonnage: {gross_tonnage}")
     if flag:
-        facts.add_country(facts.countries, flag, f"Vessel Flag: {flag}")
+        facts.add_country_text(facts.countries, flag, f"Vessel Flag: {flag}")
     if owner:
         facts.related.append(owner)
         facts.remarks.append(f"Vessel Owner: {owner}")

@@ -7,52 +7,8 @@ that one person read from either format carries the same names.
 
 from __future__ import annotations
 
-import unicodedata
-from collections import Counter
-
 from lists.model import Name, NameKind
-
-# The first word of a character's Unicode name, for the scripts sanctions lists use, to ISO 15924.
-_SCRIPT_BY_UNICODE_WORD = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "ARMENIAN": "Armn",
-    "GEORGIAN": "Geor",
-    "HANGUL": "Hang",
-    "CJK": "Hani",
-    "HIRAGANA": "Jpan",
-    "KATAKANA": "Jpan",
-    "THAI": "Thai",
-    "DEVANAGARI": "Deva",
-    "BENGALI": "Beng",
-    "ETHIOPIC": "Ethi",
-    "MYANMAR": "Mymr",
-    "KHMER": "Khmr",
-    "SYRIAC": "Syrc",
-    "THAANA": "Thaa",
-    "TAMIL": "Taml",
-    "TIBETAN": "Tibt",
-}
-
-
-def detect_script(text: str) -> str | None:
-    """ISO 15924 code of the script most letters of `text` are in; None when there are none."""
-    if text.isascii():
-        return "Latn" if any(char.isalpha() for char in text) else None
-    counts: Counter[str] = Counter()
-    for char in text:
-        if not char.isalpha():
-            continue
-        word = unicodedata.name(char, "").split(" ", 1)[0]
-        script = _SCRIPT_BY_UNICODE_WORD.get(word)
-        if script is not None:
-            counts[script] += 1
-    if not counts:
-        return None
-    return counts.most_common(1)[0][0]
+from lists.scripts import detect_script
 
 
 def person_name(first: str | None, last: str | None, kind: NameKind) -> Name | None:

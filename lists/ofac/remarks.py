@@ -112,9 +112,9 @@ def parse_part(facts: Facts, text: str, schema: Schema) -> None:
     elif match := _POB.match(text):
         facts.birth_places.append(_strip_full_stop(match["value"]))
     elif match := _NATIONALITY.match(text):
-        facts.add_country(facts.nationalities, match["value"], text)
+        facts.add_country_text(facts.nationalities, match["value"], text)
     elif match := _CITIZEN.match(text):
-        facts.add_country(facts.citizenships, match["value"], text)
+        facts.add_country_text(facts.citizenships, match["value"], text)
     elif match := _GENDER.match(text):
         facts.gender = match["value"].lower()
     elif match := _ALIAS.match(text):

@@ -140,7 +140,7 @@ def _entity(path: Path, entry: etree._Element) -> Entity:
     facts.merge(parse_remarks(text_of(entry, "remarks"), schema))
     _add_unknown_children(facts, entry)
     ref = SourceRef(format=FORMAT_NAME, file=path.name, record=str(line) if line else uid)
-    return facts.to_entity(uid, schema, ref)
+    return facts.build(Source.OFAC, uid, schema, ref)
 
 
 def _name(
@@ -207,10 +207,10 @@ def _add_people_facts(facts: Facts, entry: etree._Element) -> None:
             facts.birth_places.append(place)
     for item in _items(entry, "nationalityList", "nationality"):
         if country := text_of(item, "country"):
-            facts.add_country(facts.nationalities, country, f"nationality {country}")
+            facts.add_country_text(facts.nationalities, country, f"nationality {country}")
     for item in _items(entry, "citizenshipList", "citizenship"):
         if country := text_of(item, "country"):
-            facts.add_country(facts.citizenships, country, f"citizen {country}")
+            facts.add_country_text(facts.citizenships, country, f"citizen {country}")
 
 
 def _add_addresses(facts: Facts, entry: etree._Element) -> None:
@@ -243,7 +243,7 @@ def _add_vessel(facts: Facts, entry: etree._Element) -> None:
             if value := text_of(vessel, element):
                 facts.remarks.append(f"{label}: {value}")
         if flag := text_of(vessel, "vesselFlag"):
-            facts.add_country(facts.countries, flag, f"Vessel Flag: {flag}")
+            facts.add_country_text(facts.countries, flag, f"Vessel Flag: {flag}")
         if owner := text_of(vessel, "vesselOwner"):
             facts.related.append(owner)
             facts.remarks.append(f"Vessel Owner: {owner}")

@@ -8,20 +8,17 @@ order the file gave them. Parties the entry is linked to (owners, parents, subsi
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from lists.countries import to_iso2
+from lists.draft import EntityDraft
 from lists.identifiers import classify_identifier
 from lists.model import (
     Address,
     Entity,
     Identifier,
     IdentifierType,
-    Name,
     NameKind,
-    PartialDate,
     Schema,
     Source,
     SourceRef,
@@ -47,89 +44,31 @@ _GENDERS = {"male": "male", "female": "female", "m": "male", "f": "female"}
 _NATIONAL_ID_TYPES = (IdentifierType.TAX_ID, IdentifierType.PASSPORT)
 
 
-@dataclass
-class EntityDraft:
-    names: list[Name] = field(default_factory=list)
-    birth_dates: list[PartialDate] = field(default_factory=list)
-    birth_places: list[str] = field(default_factory=list)
-    nationalities: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
-    identifiers: list[Identifier] = field(default_factory=list)
-    programs: list[str] = field(default_factory=list)
-    remarks: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-    gender: str | None = None
-    listed_on: dt.date | None = None
-
-    # --- plain collections, de-duplicated in file order ----------------------------------
-
-    def add_name(self, name: Name) -> None:
-        if not any(n.full == name.full and n.kind is name.kind for n in self.names):
-            self.names.append(name)
-
-    def add_remark(self, text: str) -> None:
-        if text and text not in self.remarks:
-            self.remarks.append(text)
-
-    def add_related(self, party: str) -> None:
-        if party and party not in self.related:
-            self.related.append(party)
-
-    def add_program(self, program: str) -> None:
-        if program and program not in self.programs:
-            self.programs.append(program)
-
-    def add_country(self, code: str | None) -> None:
-        if code and code not in self.countries:
-            self.countries.append(code)
-
-    def add_birth_place(self, place: str) -> None:
-        if place and place not in self.birth_places:
-            self.birth_places.append(place)
+class UkDraft(EntityDraft):
+    """A UK entry being assembled, with the readers for the text OFSI and FCDO write."""
 
     def add_address(self, address: Address) -> None:
-        if address not in self.addresses:
-            self.addresses.append(address)
+        """An address; its country is also one of the entry's country links."""
+        super().add_address(address)
         self.add_country(address.country)
-
-    def add_identifier(self, identifier: Identifier) -> None:
-        for known in self.identifiers:
-            if (known.type, known.value, known.country) == (
-                identifier.type,
-                identifier.value,
-                identifier.country,
-            ):
-                return
-        self.identifiers.append(identifier)
-
-    def note_listed_on(self, day: dt.date | None) -> None:
-        """Keep the earliest listing date: a designation under several regimes has several."""
-        if day is not None and (self.listed_on is None or day < self.listed_on):
-            self.listed_on = day
 
     # --- values that need reading ---------------------------------------------------------
 
-    def add_birth_date(self, text: str) -> None:
+    def read_birth_date(self, text: str) -> None:
         if not text:
             return
         date = birth_date(text)
         if date is None:
             self.add_remark(f"Date of birth: {text}")
             return
-        key = (date.precision, date.year, date.month, date.day, date.year_to)
-        for known in self.birth_dates:
-            if (known.precision, known.year, known.month, known.day, known.year_to) == key:
-                return
-        self.birth_dates.append(date)
+        self.add_birth_date(date)
 
-    def add_nationality(self, text: str) -> None:
+    def read_nationality(self, text: str) -> None:
         if not text:
             return
         codes, complete = countries_in(text)
         for code in codes:
-            if code not in self.nationalities:
-                self.nationalities.append(code)
+            self.add_nationality(code)
         if not complete:
             self.add_remark(f"Nationality: {text}")
 
@@ -252,26 +191,10 @@ class EntityDraft:
 
     # --- the result -----------------------------------------------------------------------
 
-    def build(self, *, entry_id: str, schema: Schema, ref: SourceRef) -> Entity:
-        names = sorted(self.names, key=lambda name: _KIND_ORDER[name.kind])
-        return Entity(
-            source=Source.UK,
-            entry_id=entry_id,
-            schema=schema,
-            names=names,
-            birth_dates=self.birth_dates,
-            birth_places=self.birth_places,
-            nationalities=self.nationalities,
-            countries=self.countries,
-            addresses=self.addresses,
-            identifiers=self.identifiers,
-            programs=self.programs,
-            listed_on=self.listed_on,
-            gender=self.gender,
-            remarks=self.remarks,
-            related=self.related,
-            ref=ref,
-        )
+    def build(self, source: Source, entry_id: str, schema: Schema, ref: SourceRef) -> Entity:
+        """The entity with its names primary first, then aliases, weak aliases, former names."""
+        self.names.sort(key=lambda name: _KIND_ORDER[name.kind])
+        return super().build(source, entry_id, schema, ref)
 
 
 def _without_label(value: str) -> str:

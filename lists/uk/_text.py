@@ -9,10 +9,6 @@ apart without guessing beyond what the text says; callers keep the original text
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-
-import pycountry
 
 from lists.countries import to_iso2
 from lists.dates import parse_partial_date
@@ -167,30 +163,7 @@ def birth_date(text: str) -> PartialDate | None:
     return parse_partial_date(value)
 
 
-# --- scripts and languages -------------------------------------------------------------------
-
-_SCRIPT_WORDS = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "CJK": "Hani",
-    "HANGUL": "Hang",
-    "GEORGIAN": "Geor",
-    "HEBREW": "Hebr",
-    "GREEK": "Grek",
-    "THAI": "Thai",
-    "MYANMAR": "Mymr",
-    "ARMENIAN": "Armn",
-    "DEVANAGARI": "Deva",
-    "BENGALI": "Beng",
-    "TAMIL": "Taml",
-    "ETHIOPIC": "Ethi",
-    "HIRAGANA": "Hira",
-    "KATAKANA": "Kana",
-    "KHMER": "Khmr",
-    "SYRIAC": "Syrc",
-    "THAANA": "Thaa",
-}
+# --- scripts -------------------------------------------------------------------------------
 
 # OFSI's "Non-Latin Script Type" values (misspellings included) as ISO 15924 codes.
 _SCRIPT_NAMES = {
@@ -213,60 +186,7 @@ _SCRIPT_NAMES = {
     "armenian": "Armn",
 }
 
-# Language names OFSI writes that pycountry does not know under that name.
-_LANGUAGE_NAMES = {
-    "greek": "el",  # pycountry: "Greek, Modern (1453-)"
-    "persian/farsi": "fa",
-    "farsi": "fa",
-    "ukraine": "uk",
-    "russia": "ru",
-    "burmese": "my",
-}
-
-
-def script_of(text: str) -> str | None:
-    """ISO 15924 code of the script `text` is written in; None when it mixes scripts.
-
-    A few stray letters of another script do not count: OFSI's Belarusian names are typed with
-    the Latin "I" for the Cyrillic "І" ("АЛЯШКЕВIЧ"), so a script that has at least three
-    quarters of the letters wins. Japanese (kana with kanji) is Jpan, Korean with hanja Kore.
-    """
-    if text.isascii():
-        return "Latn" if any(char.isalpha() for char in text) else None
-    counts: Counter[str] = Counter()
-    for char in text:
-        if char.isalpha():
-            word = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
-            if word != "MODIFIER":  # ʾ ʻ: transliteration marks, in no script of their own
-                counts[_SCRIPT_WORDS.get(word, word)] += 1
-    if not counts:
-        return None
-    found = set(counts)
-    if found <= {"Hira", "Kana", "Hani"} and found & {"Hira", "Kana"}:
-        return "Jpan"
-    if found == {"Hang", "Hani"}:
-        return "Kore"
-    script, count = counts.most_common(1)[0]
-    if count * 4 < sum(counts.values()) * 3 or script not in _SCRIPT_WORDS.values():
-        return None
-    return script
-
 
 def script_code(name: str) -> str | None:
     """ISO 15924 code for a script as OFSI names it ("Cyrillic", "Cryillic", "Persian")."""
     return _SCRIPT_NAMES.get(name.strip().lower()) if name else None
-
-
-def language_code(name: str) -> str | None:
-    """ISO 639-1 code for a language as OFSI names it ("Russian", "Persian/Farsi")."""
-    key = name.strip().lower()
-    if not key:
-        return None
-    if key in _LANGUAGE_NAMES:
-        return _LANGUAGE_NAMES[key]
-    try:
-        language = pycountry.languages.lookup(key)
-    except LookupError:
-        return None
-    code = getattr(language, "alpha_2", None)
-    return str(code) if code else None

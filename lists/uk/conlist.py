@@ -27,14 +27,23 @@ from lists.base import ReadReport
 from lists.dates import parse_day
 from lists.errors import ListReadError
 from lists.identifiers import normalize_imo
-from lists.model import Entity, Identifier, IdentifierType, Name, NameKind, Schema, SourceRef
-from lists.uk._draft import EntityDraft, make_address
+from lists.languages import language_code
+from lists.model import (
+    Entity,
+    Identifier,
+    IdentifierType,
+    Name,
+    NameKind,
+    Schema,
+    Source,
+    SourceRef,
+)
+from lists.scripts import detect_script
+from lists.uk._draft import UkDraft, make_address
 from lists.uk._text import (
     UN_REFERENCE_TOKEN,
     clean,
-    language_code,
     script_code,
-    script_of,
     split_numbered,
     un_references,
 )
@@ -279,7 +288,7 @@ class _ConListReader:
 
     def entity(self, group_id: str, group: _Group) -> Entity | None:
         schema = self._schema(group_id, group)
-        draft = EntityDraft()
+        draft = UkDraft()
         for facet, line in self._facet(group, "name").items():
             self._add_names(draft, dict(zip(_NAME_FACET, facet, strict=True)), schema, line)
         if not draft.names:
@@ -289,12 +298,12 @@ class _ConListReader:
             )
             return None
         for text in self._values(group, "DOB"):
-            draft.add_birth_date(text)
+            draft.read_birth_date(text)
         for town, country in self._facet(group, "birth"):
             for place in _birth_places(town, country):
                 draft.add_birth_place(place)
         for text in self._values(group, "Nationality"):
-            draft.add_nationality(text)
+            draft.read_nationality(text)
         self._add_documents(draft, group, "passport", IdentifierType.PASSPORT)
         self._add_documents(draft, group, "national_id", IdentifierType.NATIONAL_ID)
         for address in self._facet(group, "address"):
@@ -319,7 +328,7 @@ class _ConListReader:
                 for value in self._values(group, column):
                     draft.add_remark(f"{column}: {value}")
         ref = SourceRef(format=self.format_name, file=self.path.name, record=group_id)
-        return draft.build(entry_id=group_id, schema=schema, ref=ref)
+        return draft.build(Source.UK, group_id, schema, ref)
 
     @staticmethod
     def _values(group: _Group, column: str) -> list[str]:
@@ -355,9 +364,7 @@ class _ConListReader:
             )
         return schema
 
-    def _add_names(
-        self, draft: EntityDraft, row: dict[str, str], schema: Schema, line: int
-    ) -> None:
+    def _add_names(self, draft: UkDraft, row: dict[str, str], schema: Schema, line: int) -> None:
         kind = self._name_kind(row["Alias Type"], row["Alias Quality"], line)
         given = [row[column] for column in _GIVEN_NAMES]
         last = row["Name 6"]
@@ -368,7 +375,7 @@ class _ConListReader:
             if schema is Schema.PERSON:
                 middle = " ".join(part for part in given[1:] if part)
                 parts = {"first": given[0] or None, "middle": middle or None, "last": last or None}
-            draft.add_name(Name(full=full, kind=kind, script=script_of(full), **parts))
+            draft.add_name(Name(full=full, kind=kind, script=detect_script(full), **parts))
         _add_non_latin_name(draft, row, kind)
 
     def _name_kind(self, alias_type: str, quality: str, line: int) -> NameKind:
@@ -385,7 +392,7 @@ class _ConListReader:
         return kind
 
     def _add_documents(
-        self, draft: EntityDraft, group: _Group, facet: str, identifier_type: IdentifierType
+        self, draft: UkDraft, group: _Group, facet: str, identifier_type: IdentifierType
     ) -> None:
         columns = self.layout.facets[facet]
         for values in self._facet(group, facet):
@@ -394,7 +401,7 @@ class _ConListReader:
             else:
                 draft.add_documents_in_text(identifier_type, columns[0], values[0])
 
-    def _add_regimes(self, draft: EntityDraft, group: _Group) -> None:
+    def _add_regimes(self, draft: UkDraft, group: _Group) -> None:
         regimes = list(self._facet(group, "regime"))
         for regime, listed, designated in regimes:
             draft.add_program(regime)
@@ -440,7 +447,7 @@ def _place(town: str, country: str) -> str:
     return ", ".join(part for part in (town, country) if part and part != "-")
 
 
-def _add_non_latin_name(draft: EntityDraft, row: dict[str, str], kind: NameKind) -> None:
+def _add_non_latin_name(draft: UkDraft, row: dict[str, str], kind: NameKind) -> None:
     text = row["Name Non-Latin Script"]
     script_type = row["Non-Latin Script Type"]
     language_name = row["Non-Latin Script Language"]
@@ -456,7 +463,7 @@ def _add_non_latin_name(draft: EntityDraft, row: dict[str, str], kind: NameKind)
             if value:
                 draft.add_remark(f"{label}: {value}")
         return
-    script = script_of(text) or script_code(script_type)
+    script = detect_script(text) or script_code(script_type)
     draft.add_name(Name(full=text, kind=kind, script=script, language=language))
     if script_type and script_code(script_type) is None:
         draft.add_remark(f"Non-Latin Script Type: {script_type} ({text})")
@@ -467,7 +474,7 @@ def _add_non_latin_name(draft: EntityDraft, row: dict[str, str], kind: NameKind)
 # --- "Other Information" -------------------------------------------------------------------
 
 
-def _read_free_information(draft: EntityDraft, text: str) -> None:
+def _read_free_information(draft: UkDraft, text: str) -> None:
     """Pre-2022: free text that may state the UN reference, IMO and MMSI numbers."""
     draft.add_remark(text)
     for reference in un_references(text):
@@ -477,7 +484,7 @@ def _read_free_information(draft: EntityDraft, text: str) -> None:
     draft.add_vessel_numbers(text, "Other Information")
 
 
-_Handler = Callable[[EntityDraft, str, str], None]
+_Handler = Callable[[UkDraft, str, str], None]
 
 # "RUS1831"; two groups of 14/04/2025 carry a UN-style "SDi.005" here instead, and a group
 # listed under two regimes has two: "BEL0018 and GHR0070".
@@ -489,7 +496,7 @@ _SPACED_UN_REFERENCE = re.compile(r"^([A-Za-z]{2,4}\.)\s+(\d)")
 _UN_REFERENCE = re.compile(rf"^({UN_REFERENCE_TOKEN})\b[.\s]*(.*)$", re.S)
 
 
-def _uk_reference(draft: EntityDraft, label: str, value: str) -> None:
+def _uk_reference(draft: UkDraft, label: str, value: str) -> None:
     # The FCDO UK Sanctions List's UniqueID (e.g. RUS1831): the link between the two UK lists.
     match = _UK_REFERENCE.match(value)
     if match is None:
@@ -500,7 +507,7 @@ def _uk_reference(draft: EntityDraft, label: str, value: str) -> None:
     draft.add_remark(match.group(2).strip())
 
 
-def _un_reference(draft: EntityDraft, label: str, value: str) -> None:
+def _un_reference(draft: UkDraft, label: str, value: str) -> None:
     # "CDi. 038" (two groups of 14/04/2025) is CDi.038.
     match = _UN_REFERENCE.match(_SPACED_UN_REFERENCE.sub(r"\1\2", value))
     if match is None:
@@ -512,7 +519,7 @@ def _un_reference(draft: EntityDraft, label: str, value: str) -> None:
     draft.add_remark(match.group(2).strip())
 
 
-def _imo(draft: EntityDraft, label: str, value: str) -> None:
+def _imo(draft: UkDraft, label: str, value: str) -> None:
     number = normalize_imo(value)
     if number is None:
         draft.add_remark(f"{label}: {value}")
@@ -520,7 +527,7 @@ def _imo(draft: EntityDraft, label: str, value: str) -> None:
     draft.add_identifier(Identifier(type=IdentifierType.IMO, value=number, label=label))
 
 
-def _remark(draft: EntityDraft, label: str, value: str) -> None:
+def _remark(draft: UkDraft, label: str, value: str) -> None:
     draft.add_remark(f"{label}: {value}")
 
 
@@ -533,13 +540,13 @@ _NON_LATIN_VALUE = re.compile(
 )
 
 
-def _non_latin(draft: EntityDraft, _label: str, value: str) -> None:
+def _non_latin(draft: UkDraft, _label: str, value: str) -> None:
     described = _NON_LATIN_VALUE.match(value)
     text = described.group("name") if described else value
     script_type = (described.group("type") or "") if described else ""
     language_name = (described.group("language") or "") if described else ""
     if text:
-        script = script_of(text) or script_code(script_type)
+        script = detect_script(text) or script_code(script_type)
         language = language_code(language_name)
         draft.add_name(Name(full=text, kind=NameKind.ALIAS, script=script, language=language))
     if language_name and language_code(language_name) is None:
@@ -551,19 +558,19 @@ _LABEL_HANDLERS: dict[str, _Handler] = {
     "UN Ref": _un_reference,
     "UK Statement of Reasons": _remark,
     "Gender": lambda draft, _label, value: draft.add_gender(value),
-    "Phone number": EntityDraft.add_phones,
-    "Tel": EntityDraft.add_phones,
-    "Fax": EntityDraft.add_phones,
-    "Email address": EntityDraft.add_emails,
-    "Website": EntityDraft.add_websites,
-    "Business Reg No": EntityDraft.add_registration_numbers,
+    "Phone number": UkDraft.add_phones,
+    "Tel": UkDraft.add_phones,
+    "Fax": UkDraft.add_phones,
+    "Email address": UkDraft.add_emails,
+    "Website": UkDraft.add_websites,
+    "Business Reg No": UkDraft.add_registration_numbers,
     "Type of entity": _remark,
-    "Parent company": EntityDraft.add_parties,
-    "Subsidiaries": EntityDraft.add_parties,
-    "Current owners": EntityDraft.add_parties,
+    "Parent company": UkDraft.add_parties,
+    "Subsidiaries": UkDraft.add_parties,
+    "Current owners": UkDraft.add_parties,
     "IMO number": _imo,
-    "Flag of ship": EntityDraft.add_flag,
-    "Previous flags": EntityDraft.add_flag,
+    "Flag of ship": UkDraft.add_flag,
+    "Previous flags": UkDraft.add_flag,
     "Type of ship": _remark,
     "Tonnage of ship": _remark,
     "Length of ship": _remark,
@@ -578,7 +585,7 @@ _LABEL_SPLIT = re.compile(
 )
 
 
-def _read_labelled_information(draft: EntityDraft, text: str) -> None:
+def _read_labelled_information(draft: UkDraft, text: str) -> None:
     """2022: "(UK Sanctions List Ref):RUS1831. ... (UK Statement of Reasons):... (Gender):Male"."""
     pieces = _LABEL_SPLIT.split(text)
     draft.add_remark(pieces[0].strip())

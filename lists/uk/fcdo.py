@@ -30,6 +30,7 @@ from lists.base import Head, ListFormat, ReadReport
 from lists.dates import parse_day
 from lists.errors import ListReadError
 from lists.identifiers import normalize_imo
+from lists.languages import language_code
 from lists.model import (
     Entity,
     Identifier,
@@ -40,8 +41,9 @@ from lists.model import (
     Source,
     SourceRef,
 )
-from lists.uk._draft import EntityDraft, make_address
-from lists.uk._text import clean, language_code, script_code, script_of
+from lists.scripts import detect_script
+from lists.uk._draft import UkDraft, make_address
+from lists.uk._text import clean, script_code
 from lists.xml import children, iter_elements, local_name, text_of
 
 FORMAT_NAME = "uk-fcdo-xml"
@@ -229,7 +231,7 @@ def _map_designation(element: etree._Element, context: _FileContext) -> Entity |
         )
         return None
     schema = _schema(element, unique_id, context)
-    draft = EntityDraft()
+    draft = UkDraft()
     _read_names(element, draft, schema, context)
     if not draft.names:
         context.report.warn(
@@ -246,7 +248,7 @@ def _map_designation(element: etree._Element, context: _FileContext) -> Entity |
         _read_ship_details(details, draft)
     _read_unknown_elements(element, draft, context)
     ref = SourceRef(format=FORMAT_NAME, file=context.path.name, record=unique_id)
-    return draft.build(entry_id=unique_id, schema=schema, ref=ref)
+    return draft.build(Source.UK, unique_id, schema, ref)
 
 
 def _schema(element: etree._Element, unique_id: str, context: _FileContext) -> Schema:
@@ -292,7 +294,7 @@ def _full_name(name: etree._Element) -> str:
 
 
 def _read_names(
-    element: etree._Element, draft: EntityDraft, schema: Schema, context: _FileContext
+    element: etree._Element, draft: UkDraft, schema: Schema, context: _FileContext
 ) -> None:
     for name in _descendants_at(element, "Names", "Name"):
         full = _full_name(name)
@@ -305,7 +307,7 @@ def _read_names(
             given = [text_of(name, part) for part in _NAME_PARTS]
             middle = " ".join(part for part in given[1:] if part)
             parts = {"first": given[0], "middle": middle or None, "last": text_of(name, "Name6")}
-        draft.add_name(Name(full=full, kind=kind, script=script_of(full), **parts))
+        draft.add_name(Name(full=full, kind=kind, script=detect_script(full), **parts))
     for non_latin in _descendants_at(element, "NonLatinNames", "NonLatinName"):
         text = text_of(non_latin, "NameNonLatinScript")
         if not text:
@@ -316,7 +318,7 @@ def _read_names(
             Name(
                 full=text,
                 kind=NameKind.ALIAS,
-                script=script_of(text) or script_code(script_type),
+                script=detect_script(text) or script_code(script_type),
                 language=language_code(language_name),
             )
         )
@@ -339,7 +341,7 @@ def _name_kind(name: etree._Element, context: _FileContext) -> NameKind:
     return kind
 
 
-def _read_designation_facts(element: etree._Element, draft: EntityDraft) -> None:
+def _read_designation_facts(element: etree._Element, draft: UkDraft) -> None:
     group_id = text_of(element, "OFSIGroupID")
     if group_id:
         draft.add_identifier(
@@ -384,7 +386,7 @@ def _read_designation_facts(element: etree._Element, draft: EntityDraft) -> None
             draft.add_address(built)
 
 
-def _read_contacts(element: etree._Element, draft: EntityDraft) -> None:
+def _read_contacts(element: etree._Element, draft: UkDraft) -> None:
     for phone in _texts(element, "PhoneNumbers", "PhoneNumber"):
         draft.add_phones("PhoneNumber", phone)
     for email in _texts(element, "EmailAddresses", "EmailAddress"):
@@ -393,7 +395,7 @@ def _read_contacts(element: etree._Element, draft: EntityDraft) -> None:
         draft.add_websites("Website", website)
 
 
-def _read_entity_details(details: etree._Element, draft: EntityDraft) -> None:
+def _read_entity_details(details: etree._Element, draft: UkDraft) -> None:
     for kind in _texts(details, "TypeOfEntities", "TypeOfEntity"):
         draft.add_remark(f"Type of entity: {kind}")
     for number in _texts(details, "BusinessRegistrationNumbers", "BusinessRegistrationNumber"):
@@ -404,11 +406,11 @@ def _read_entity_details(details: etree._Element, draft: EntityDraft) -> None:
         draft.add_parties("Subsidiary", subsidiary)
 
 
-def _read_individual_details(details: etree._Element, draft: EntityDraft) -> None:
+def _read_individual_details(details: etree._Element, draft: UkDraft) -> None:
     for text in _texts(details, "DOBs", "DOB"):
-        draft.add_birth_date(text)  # de-duplicated: the same DOB can be listed twice
+        draft.read_birth_date(text)  # de-duplicated: the same DOB can be listed twice
     for text in _texts(details, "Nationalities", "Nationality"):
-        draft.add_nationality(text)
+        draft.read_nationality(text)
     for text in _texts(details, "Genders", "Gender"):
         draft.add_gender(text)
     for text in _texts(details, "Positions", "Position"):
@@ -432,7 +434,7 @@ def _read_individual_details(details: etree._Element, draft: EntityDraft) -> Non
         draft.add_birth_place(", ".join(part for part in parts if part))
 
 
-def _read_ship_details(details: etree._Element, draft: EntityDraft) -> None:
+def _read_ship_details(details: etree._Element, draft: UkDraft) -> None:
     for text in _texts(details, "IMONumbers", "IMONumber"):
         number = normalize_imo(text)  # "IMO9562233" -> "9562233"
         if number:
@@ -457,9 +459,7 @@ def _read_ship_details(details: etree._Element, draft: EntityDraft) -> None:
             draft.add_remark(f"{label}: {value}")
 
 
-def _read_unknown_elements(
-    element: etree._Element, draft: EntityDraft, context: _FileContext
-) -> None:
+def _read_unknown_elements(element: etree._Element, draft: UkDraft, context: _FileContext) -> None:
     for node in element.iterdescendants():
         if not isinstance(node.tag, str):
             continue
