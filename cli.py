@@ -343,8 +343,20 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
                 error(f"{exc} (nothing stored)")
                 continue
             click.echo(_format_load(path, result))
+            _warn_if_shrank(result)
     if failed:
         sys.exit(EXIT_READ_ERROR)
+
+
+def _warn_if_shrank(result: LoadResult) -> None:
+    if result.shrank and result.replaced is not None:
+        version = result.version
+        warning(
+            f"{version.source.value}: the active version now has {version.entity_count} "
+            f"entities; the one it replaced (version {result.replaced.id}) had "
+            f"{result.replaced.entity_count}. If only part of the list was loaded (OFAC's "
+            "non-SDN files without sdn.csv, say), load all its files together as one directory."
+        )
 
 
 def _load_one(store: ListStore, path: Path, published: dt.date | None) -> LoadResult:
@@ -456,6 +468,7 @@ def lists_update(
                 click.echo(f"{source.value}: not modified since the last download")
             else:
                 click.echo(_format_load(fetched.path, result))
+                _warn_if_shrank(result)
     if failed:
         sys.exit(EXIT_READ_ERROR)
 

@@ -52,21 +52,24 @@ the row starts (they differ after a quoted newline).
 
 The output is written to a temporary file next to the target and renamed over it only when
 every row is done: a run that fails (unreadable input, missing column, database error,
-interrupt) leaves no output file and never a half-written one. The file is created readable
+interrupt) leaves no half-written file, and an output file from an earlier run untouched. The file is created readable
 by its owner only, as it holds customer data.
 
 A row gets decision ``error`` (with a reason) and the run goes on when it cannot be read
 (wrong field count, undecodable bytes, a stretch the CSV parser cannot read, such as an
 unbalanced quote running past the field size limit), has an empty name, an unknown type
 (person/individual, organization/organisation/entity/company, vessel/ship and aircraft are
-understood, case-insensitively) or a value the query model rejects.
+understood, case-insensitively) or a value the screener rejects (an unknown country, an
+unreadable birth date, a name over 500 characters).
 
 Exit codes of ``coalition batch`` (0/1/2/3 as for every ``coalition`` command):
   0  every row screened (with or without hits)
   1  the input cannot be read as a whole (missing, empty, binary, no header) or has no name
-     column (the error lists the columns), or the output cannot be written; no output file
-  2  usage error (unknown option, threshold outside 0..1, output not .csv/.jsonl)
-  3  the database could not be reached or holds no lists; no output file
+     column (the error lists the columns), the output cannot be written, or no lists are
+     loaded; no output is written
+  2  usage error (unknown option, threshold outside 0..1, output not .csv/.jsonl or the
+     input file itself)
+  3  the database could not be reached; no output is written
   4  finished and wrote every record, but some rows have decision ``error``
 """
 
@@ -631,9 +634,11 @@ class RecordWriter(Protocol):
 class JsonlWriter:
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        # One encoder for the run: json.dumps with options builds a new one per call.
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def write(self, record: BatchRecord) -> None:
-        self._out.write(json.dumps(record.to_json(), ensure_ascii=False))
+        self._out.write(self._encode(record.to_json()))
         self._out.write("\n")
 
 

@@ -130,3 +130,19 @@ def test_uk_ofsi_and_fcdo_versions_are_not_diffed_against_each_other(
 
     with pytest.raises(DiffError, match="number their entries differently"):
         diff_versions(store, "uk", ofsi, fcdo)
+
+
+def test_loading_only_part_of_a_list_warns(tmp_path: Path, shared_lists: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'part.db'}"
+    runner = CliRunner()
+    full = runner.invoke(
+        main, ["lists", "load", "--db", db, str(shared_lists / "ofac" / "sdn.csv")]
+    )
+    assert full.exit_code == 0 and "warning:" not in full.output
+    part = runner.invoke(
+        main,
+        ["lists", "load", "--db", db, str(shared_lists / "ofac" / "consolidated_csv_2025-12")],
+    )
+    assert part.exit_code == 0
+    assert "warning: ofac: the active version now has 442 entities" in part.output
+    assert "had 14965" in part.output

@@ -80,6 +80,20 @@ class LoadResult(BaseModel):
     status: Literal["loaded", "unchanged"]
     version: VersionInfo
     active: bool
+    replaced: VersionInfo | None = None  # the version that was active before this load
+
+    @property
+    def shrank(self) -> bool:
+        """The new active version holds less than half the entities of the one it replaced.
+
+        Usually only part of a list was loaded (OFAC's non-SDN file without sdn.csv): screening
+        would then silently miss most of the list, so the CLI warns.
+        """
+        return (
+            self.active
+            and self.replaced is not None
+            and self.version.entity_count < self.replaced.entity_count / 2
+        )
 
 
 class SourceStatus(BaseModel):
@@ -141,6 +155,7 @@ class ListStore:
                 status="unchanged", version=existing, active=self._is_active(existing)
             )
         published_at, day, how = _publication(listed, published_on, published_from)
+        previous = self.active_version(listed.source)
         with Session(self.engine) as session:
             try:
                 version = ListVersion(
@@ -175,7 +190,9 @@ class ListStore:
                 session.rollback()
                 raise
             info = VersionInfo.of(version)
-        return LoadResult(status="loaded", version=info, active=self._is_active(info))
+        return LoadResult(
+            status="loaded", version=info, active=self._is_active(info), replaced=previous
+        )
 
     # -- queries ---------------------------------------------------------------------------
 
