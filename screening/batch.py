@@ -52,8 +52,8 @@ the row starts (they differ after a quoted newline).
 
 The output is written to a temporary file next to the target and renamed over it only when
 every row is done: a run that fails (unreadable input, missing column, database error,
-interrupt) leaves no half-written file, and an output file from an earlier run untouched. The file is created readable
-by its owner only, as it holds customer data.
+interrupt) leaves no half-written file, and an output file from an earlier run untouched.
+The file is created readable by its owner only, as it holds customer data.
 
 A row gets decision ``error`` (with a reason) and the run goes on when it cannot be read
 (wrong field count, undecodable bytes, a stretch the CSV parser cannot read, such as an
@@ -259,11 +259,16 @@ class InputRow:
     problem: str | None = None
     extra_fields: list[str] = field(default_factory=list)
 
+    @property
+    def is_blank(self) -> bool:
+        """A row with nothing in it: a blank line or empty cells only, and no problem."""
+        return self.problem is None and not any(value.strip() for value in self.values.values())
+
 
 class _CountingReader(io.RawIOBase):
     """Counts the bytes taken from the file, which is what the progress bar shows."""
 
-    def __init__(self, raw: io.BufferedReader) -> None:
+    def __init__(self, raw: io.FileIO) -> None:
         self._raw = raw
         self.consumed = 0
 
@@ -386,7 +391,7 @@ class CsvInput:
             self.total_bytes = path.stat().st_size
             self.encoding = sniff_encoding(path)
             self.delimiter = sniff_delimiter(read_head(path, self.encoding))
-            self._counter = _CountingReader(path.open("rb"))
+            self._counter = _CountingReader(io.FileIO(path, "rb"))
         except OSError as exc:
             raise BatchInputError(f"{path}: {exc.strerror or exc}") from None
         buffered = io.BufferedReader(self._counter, buffer_size=_READ_BUFFER)
@@ -417,7 +422,7 @@ class CsvInput:
         return self._counter.consumed
 
     def rows(self) -> Iterator[InputRow]:
-        """Every data row in order, blank rows included (they have no values and no problem)."""
+        """Every data row in order, blank rows included (`InputRow.is_blank`)."""
         reader, keys = self._reader, self.keys
         number = 0
         while True:
@@ -840,7 +845,7 @@ def _screen_all(
     started = time.perf_counter()
     next_report = 0.0
     for row in table.rows():
-        if _is_blank(row):
+        if row.is_blank:
             summary.blank += 1
             continue
         record = screen_row(row, screener, columns, thresholds)
@@ -852,7 +857,3 @@ def _screen_all(
     summary.screening_seconds = time.perf_counter() - started
     if on_progress is not None:
         on_progress(table.total_bytes, table.total_bytes, summary.rows)
-
-
-def _is_blank(row: InputRow) -> bool:
-    return row.problem is None and not any(value.strip() for value in row.values.values())

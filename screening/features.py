@@ -36,10 +36,27 @@ QUERY_SIDE = 0.6
 GENERIC_CEILING = 0.55
 
 
+# One aligned token pair: (query token, listed token or None, similarity, how, weight).
+Alignment = tuple[str, str | None, float, str, float]
+
+
 @dataclass(frozen=True, slots=True)
 class NameScore:
     score: float
-    tokens: list[TokenMatch]
+    alignment: list[Alignment]
+
+    def explain(self) -> list[TokenMatch]:
+        """The alignment as explanation records (built only for reported hits: it is slow)."""
+        return [
+            TokenMatch(
+                query=q,
+                listed=listed,
+                similarity=round(similarity, 3),
+                how=how,
+                weight=round(weight, 2),
+            )
+            for q, listed, similarity, how, weight in self.alignment
+        ]
 
 
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
@@ -61,7 +78,10 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
         # Same consonants: a romanisation of the same name when the vowels only change
         # (Mohamed/Muhamad) or one side has none (unvocalised Arabic "mhmd"); not when a
         # syllable is added (Putin/Potanin).
-        unvocalised = query.phonetic == query.skeleton or listed.phonetic == listed.skeleton
+        # (Acronyms like BNK are unvocalised too: hence at least four letters.)
+        unvocalised = len(query.skeleton) >= 4 and (
+            query.phonetic == query.skeleton or listed.phonetic == listed.skeleton
+        )
         if unvocalised or len(query.phonetic) == len(listed.phonetic):
             return SKELETON, "romanization"
     similarity = Levenshtein.normalized_similarity(query.phonetic, listed.phonetic)
@@ -76,6 +96,7 @@ def name_score(
     weights: Mapping[str, float],
     unknown_weight: float,
     generic_below: float,
+    memo: dict[tuple[int, int], tuple[float, str]] | None = None,
 ) -> NameScore:
     """Weighted token alignment of a query name and a listed name, in 0..1.
 
@@ -85,6 +106,7 @@ def name_score(
     LEGAL_FORM_WEIGHT of a rare word. The score mixes the weighted share of the query that met
     the listed name (QUERY_SIDE) and the weighted share of the listed name that met the query.
     Written-together forms (GAZPROMBANK / GAZPROM BANK) meet as one token ("joined").
+    `memo` caches token similarities across the candidate names of one query.
     """
     if not query or not listed:
         return NameScore(0.0, [])
@@ -98,7 +120,14 @@ def name_score(
     pairs = []
     for qi, q in enumerate(query):
         for li, lt in enumerate(listed):
-            similarity, how = token_similarity(q, lt)
+            if memo is None:
+                similarity, how = token_similarity(q, lt)
+            else:
+                key = (qi, id(lt))
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = token_similarity(q, lt)
+                similarity, how = found
             if similarity > 0:
                 pairs.append((similarity, listed_weights[li], qi, li, how))
     pairs.sort(key=lambda p: (-p[0], -p[1]))
@@ -110,7 +139,7 @@ def name_score(
         used_q[qi] = (li, similarity, how)
         used_l.add(li)
 
-    matches: list[TokenMatch] = []
+    matches: list[Alignment] = []
     query_total = query_met = 0.0
     for qi, q in enumerate(query):
         if qi in used_q:
@@ -119,23 +148,11 @@ def name_score(
             evidence = similarity * (INITIAL_EVIDENCE if how == "initial" else 1.0)
             query_total += w
             query_met += w * evidence
-            matches.append(
-                TokenMatch(
-                    query=q.text,
-                    listed=listed[li].text,
-                    similarity=round(similarity, 3),
-                    how=how,
-                    weight=round(w, 2),
-                )
-            )
+            matches.append((q.text, listed[li].text, similarity, how, w))
         else:
             w = weight(q, unknown_weight) if q.kind != TokenKind.INITIAL else 1.0
             query_total += w
-            matches.append(
-                TokenMatch(
-                    query=q.text, listed=None, similarity=0.0, how="missing", weight=round(w, 2)
-                )
-            )
+            matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
     listed_met = 0.0
     for li, similarity, how in used_q.values():
@@ -150,12 +167,12 @@ def name_score(
     if together is not None and together > score:
         score = together
         matches = [
-            TokenMatch(
-                query=" ".join(t.text for t in query),
-                listed=" ".join(t.text for t in listed),
-                similarity=round(together, 3),
-                how="joined",
-                weight=round(listed_total, 2),
+            (
+                " ".join(t.text for t in query),
+                " ".join(t.text for t in listed),
+                together,
+                "joined",
+                listed_total,
             )
         ]
 

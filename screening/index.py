@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import heapq
 import math
 import os
 import pickle
@@ -38,7 +39,7 @@ from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, S
 from screening.normalize import Token, TokenKind, joined, tokenize
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -118,6 +119,7 @@ class NameIndex:
     posting_offsets: array[int] = field(default_factory=lambda: array("i", [0]))
     identifiers: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    name_weights: array[float] = field(default_factory=lambda: array("d"))
     groups: dict[int, list[int]] = field(default_factory=dict)
     links: dict[int, dict[int, str]] = field(default_factory=dict)
     unknown_weight: float = 1.0
@@ -160,8 +162,20 @@ class NameIndex:
             for key in ("j:" + together, "t:" + together):
                 for name_id in self.posting(key):
                     scores[name_id] += 2 * self.unknown_weight
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
-        return [name_id for name_id, _ in ranked[:limit]]
+        # Rank like the final score will: the weight met, shared out over both names' weight
+        # (a Dice coefficient), so a short name that holds all the query's words comes first.
+        query_weight = sum(
+            self.weights.get(t.phonetic, self.unknown_weight)
+            for t in tokens
+            if t.kind == TokenKind.WORD
+        )
+        name_weight = self.name_weights
+        ranked = heapq.nlargest(
+            limit,
+            scores.items(),
+            key=lambda item: item[1] / (query_weight + name_weight[item[0]] + 1e-9),
+        )
+        return [name_id for name_id, _ in ranked]
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value)), [])
@@ -273,6 +287,13 @@ def build_index(
         word: math.log((total + 1) / (count + 0.5)) for word, count in document_frequency.items()
     }
     index.unknown_weight = math.log((total + 1) / 0.5)
+    index.name_weights = array(
+        "d",
+        (
+            sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == TokenKind.WORD)
+            for name in index.names
+        ),
+    )
     # Words on more than 0.2 % of names (BANK, AL, TRADING, MOHAMMED ...) are generic.
     index.generic_below = math.log((total + 1) / (0.002 * total + 0.5))
     _link_parties(index)

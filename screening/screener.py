@@ -49,8 +49,10 @@ from screening.results import (
 from screening.store import ListStore, VersionInfo
 
 # Candidate names scored in full per query; the retrieval ranks by the rarity of words met.
-CANDIDATES = 40
+CANDIDATES = 20
 MAX_HITS = 25
+# The most the secondary features can add (birth date +0.05, country +0.03).
+MAX_BONUS = 0.08
 
 _SCHEMA_WORDS = {
     "person": Schema.PERSON,
@@ -179,6 +181,7 @@ class Screener:
         allowed = set(query.sources) if query.sources else None
 
         best: dict[int, Hit] = {}
+        memo: dict[tuple[int, int], tuple[float, str]] = {}
         candidate_entities: dict[int, list[int]] = {}
         for name_id in index.candidates(tokens, CANDIDATES):
             candidate_entities.setdefault(index.names[name_id].entity, []).append(name_id)
@@ -191,7 +194,16 @@ class Screener:
             if allowed is not None and entity.source not in allowed:
                 continue
             hit = self._score_entity(
-                index, entity_id, name_ids, tokens, schema, country, birth, query_ids, thresholds
+                index,
+                entity_id,
+                name_ids,
+                tokens,
+                schema,
+                country,
+                birth,
+                query_ids,
+                thresholds,
+                memo,
             )
             if hit is not None:
                 best[entity_id] = hit
@@ -221,6 +233,7 @@ class Screener:
         birth: PartialDate | None,
         query_ids: list[tuple[str, str]],
         thresholds: Thresholds,
+        memo: dict[tuple[int, int], tuple[float, str]],
     ) -> Hit | None:
         entity = index.entities[entity_id]
         best_name = None
@@ -228,10 +241,13 @@ class Screener:
         for name_id in name_ids:
             name = index.names[name_id]
             scored = name_score(
-                tokens, name.tokens, index.weights, index.unknown_weight, index.generic_below
+                tokens, name.tokens, index.weights, index.unknown_weight, index.generic_below, memo
             )
             if best is None or scored.score > best.score:
                 best, best_name = scored, name
+        base = best.score if best is not None else 0.0
+        if base + MAX_BONUS < thresholds.report and not query_ids:
+            return None  # no secondary feature could lift it into the report
         features: list[FeatureScore] = []
         for feature in (
             schema_feature(schema, entity.schema),
@@ -243,7 +259,6 @@ class Screener:
         ):
             if feature is not None:
                 features.append(feature)
-        base = best.score if best is not None else 0.0
         if any(f.feature == "identifier" and f.delta >= 1.0 for f in features):
             score = 1.0
         else:
@@ -270,7 +285,7 @@ class Screener:
             explanation=Explanation(
                 matched_name=matched,
                 name_score=round(base, 4),
-                tokens=best.tokens if best is not None else [],
+                tokens=best.explain() if best is not None else [],
                 features=features,
             ),
             also_listed=[
