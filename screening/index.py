@@ -144,7 +144,7 @@ class NameIndex:
 
     def candidates(self, tokens: Sequence[Token], limit: int) -> list[int]:
         """Name ids most likely to match, best first (by summed weight of the words that met)."""
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
         for token in tokens:
             if token.kind == TokenKind.LEGAL_FORM:
                 continue
@@ -154,14 +154,15 @@ class NameIndex:
                 posting = self.posting(key)
                 if len(posting) <= MAX_POSTING:
                     reached.update(posting)
+            get = scores.get
             for name_id in reached:
-                scores[name_id] += weight
+                scores[name_id] = get(name_id, 0.0) + weight
         together = joined(tuple(tokens))
         if len(together) >= 6:
             # GAZPROM BANK meets GAZPROMBANK (a one-word name) and the reverse (j: keys).
             for key in ("j:" + together, "t:" + together):
                 for name_id in self.posting(key):
-                    scores[name_id] += 2 * self.unknown_weight
+                    scores[name_id] = scores.get(name_id, 0.0) + 2 * self.unknown_weight
         # Rank like the final score will: the weight met, shared out over both names' weight
         # (a Dice coefficient), so a short name that holds all the query's words comes first.
         query_weight = sum(
@@ -172,10 +173,12 @@ class NameIndex:
         name_weight = self.name_weights
         ranked = heapq.nlargest(
             limit,
-            scores.items(),
-            key=lambda item: item[1] / (query_weight + name_weight[item[0]] + 1e-9),
+            [
+                (met / (query_weight + name_weight[name_id] + 1e-9), name_id)
+                for name_id, met in scores.items()
+            ],
         )
-        return [name_id for name_id, _ in ranked]
+        return [name_id for _, name_id in ranked]
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value)), [])
