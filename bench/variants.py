@@ -11,10 +11,14 @@ Labelled kinds (each query carries the set of list entries it must find):
 exact              the listed primary name as written
 typo               1-2 keyboard edits (substitution, insertion, deletion, transposition) inside
                    words of >= 5 letters, never on the first letter of a word
-reorder            persons "SURNAME, Given", "SURNAME Given" or shuffled; organizations rotated
-initials           given names reduced to initials ("V. V. PUTIN", "PUTIN V.", "Vladimir V. PUTIN")
-transliteration    another romanisation of Russian or Arabic/Persian names (Aleksandr/Alexander,
-                   Yevgeny/Evgeniy, Mohammed/Muhammad, kh/h, -iy/-y, ks/x, yu/iu, ya/ia ...)
+reorder            persons "SURNAME, Given", "SURNAME Given" or shuffled; organization names of
+                   2-3 words rotated (ROSSIYA BANK / BANK ROSSIYA), the legal form left in place
+initials           given names reduced to initials ("V. V. PUTIN", "PUTIN V", "Vladimir V. PUTIN"),
+                   only where the list says which words are the surname
+transliteration    persons: another romanisation of Russian or Arabic/Persian names (real
+                   alternates of known names: Aleksandr/Alexander, Yevgeny/Evgeniy,
+                   Mohammed/Muhammad; else letter rules of the entry's region: kh/h, -iy/-y, ks/x,
+                   yu/iu, ya/ia, -ov/-off, ou/u, q/k, al-/el- ...)
 cyrillic           Russian, Belarusian and Ukrainian persons and Russian companies written in
                    Cyrillic by a Latin-to-Cyrillic transliteration ("Aleksandr" -> "Александр",
                    'LIMITED LIABILITY COMPANY X' -> 'ООО «X»')
@@ -34,7 +38,10 @@ Unlabelled kinds (a query that alerts is a false alert):
                 occurs in no listed name.
 
 The expected entries of a labelled query are all list entries that have a name with the same
-words as the name it was made from (the same party is often on several lists).
+words as the name it was made from, and every entry of the same party on the other lists (the
+same passport, national or tax id, IMO or UN reference; or, for persons, the same birth date and
+a name spelt alike): "Aleksandr Aleksandrovich AVDEYEV" (OFAC) and "Alexander Alexandrovich
+AVDEEV" (UK) are one man, and a screener that finds either for a variant of the first is right.
 """
 
 from __future__ import annotations
@@ -46,9 +53,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lists.model import Entity, IdentifierType, NameKind, Schema
+
+if TYPE_CHECKING:
+    from faker import Faker  # a dev dependency, imported only when names are made
 
 T = TypeVar("T")
 EntryKey = tuple[str, str]  # (source, entry_id)
@@ -70,6 +80,7 @@ NEAR_MISS = "near_miss"
 
 # Words shorter than this are never given a typo: one edit in a short word makes another word.
 MIN_TYPO_LETTERS = 5
+TWO_TYPO_LETTERS = 10
 
 # --------------------------------------------------------------------------------------------
 # Data model
@@ -95,6 +106,8 @@ class Listed:
     countries: frozenset[str] = frozenset()
     programs: tuple[str, ...] = ()
     imo: tuple[str, ...] = ()
+    birth_days: tuple[str, ...] = ()  # ISO dates of birth dates known to the day
+    ids: tuple[tuple[str, str], ...] = ()  # (type, normalised value) of party identifiers
     base: ListedName | None = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +135,19 @@ class Listed:
             countries=frozenset(c for c in countries if c),
             programs=tuple(entity.programs),
             imo=tuple(i.value for i in entity.identifiers if i.type is IdentifierType.IMO),
+            birth_days=tuple(
+                day.isoformat() for d in entity.birth_dates if (day := d.as_date()) is not None
+            ),
+            ids=tuple(
+                sorted(
+                    {
+                        (i.type.value, value)
+                        for i in entity.identifiers
+                        if i.type in PARTY_IDENTIFIERS
+                        and len(value := normalize_identifier(i.value)) >= MIN_ID_LENGTH
+                    }
+                )
+            ),
         )
 
     @property
@@ -141,6 +167,7 @@ class Case:
     how: str = ""  # the change made, for reading misses
     identifiers: tuple[tuple[str, str], ...] = ()
     locale: str | None = None
+    group: str = ""  # the sort of change within the kind, for recall by sub-kind
 
     @property
     def labelled(self) -> bool:
@@ -156,6 +183,7 @@ class Case:
             "how": self.how,
             "identifiers": [list(i) for i in self.identifiers],
             "locale": self.locale,
+            "group": self.group,
         }
 
 
@@ -168,9 +196,26 @@ class BenchmarkSet:
         return [c for c in self.cases if c.kind == kind]
 
 
+# Identifiers that name one party: entries of different lists sharing one are the same party.
+PARTY_IDENTIFIERS = frozenset(
+    {
+        IdentifierType.PASSPORT,
+        IdentifierType.NATIONAL_ID,
+        IdentifierType.TAX_ID,
+        IdentifierType.IMO,
+        IdentifierType.UN_REFERENCE,
+    }
+)
+MIN_ID_LENGTH = 5  # shorter values ("1", "A12") are too likely to be shared by chance
+
 # --------------------------------------------------------------------------------------------
 # Text helpers
 # --------------------------------------------------------------------------------------------
+
+
+def normalize_identifier(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", value.upper()).removeprefix("IMO")
+
 
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼ]")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -343,7 +388,7 @@ def _cyrillic_word(word: str) -> str:
         if rest in ("yy", "yi") and i > 0:
             out.append("йи" if prev in _VOWELS else "ый")
             break
-        if rest == "y" and prev in "kgh":  # -sky, -tsky: Russian -ский
+        if rest == "y" and prev and prev in "kgh":  # -sky, -tsky: Russian -ский
             out.append("ий")
             break
         digraph = next(((d, c) for d, c in _DIGRAPHS if rest.startswith(d)), None)
@@ -368,10 +413,10 @@ def _cyrillic_word(word: str) -> str:
         elif char == "x":
             out.append("кс")
         elif char == "c":
-            out.append("ц" if nxt in "eiy" else "к")
+            out.append("ц" if nxt and nxt in "eiy" else "к")
         elif char == "e" and i == 0:
             out.append("е" if rest.startswith(_E_AS_YE) else "э")
-        elif char == "i" and i + 1 == n and prev in "aeou":
+        elif char == "i" and i + 1 == n and prev and prev in "aeou":
             out.append("й")  # Nikolai, Andrei
         else:
             out.append(_SIMPLE_LETTERS.get(char, char))
@@ -460,6 +505,7 @@ LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
     "fzco": ("FREE ZONE COMPANY", "FZCO", "FZC"),
     "fze": ("FREE ZONE ESTABLISHMENT", "FZE", "F.Z.E."),
     "fz_llc": ("FZ-LLC", "FZ LLC"),
+    "llp": ("LIMITED LIABILITY PARTNERSHIP", "LLP"),
     "inc": ("INCORPORATED", "INC.", "INC"),
     "corp": ("CORPORATION", "CORP.", "CORP"),
     "plc": ("PUBLIC LIMITED COMPANY", "PLC"),
@@ -594,7 +640,11 @@ def make_typo(
     candidates = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= MIN_TYPO_LETTERS]
     if not candidates:
         return None
-    edits = 1 if n_letters(name.full) < 10 else rng.choice((1, 2))
+    # Two edits only where a reader would still see the name: one in each of two words, or
+    # both in one long word.
+    long_word = any(len(words[i]) >= TWO_TYPO_LETTERS for i in candidates)
+    two = n_letters(name.full) >= TWO_TYPO_LETTERS and (len(candidates) > 1 or long_word)
+    edits = rng.choice((1, 2)) if two else 1
     hows = []
     for _ in range(edits):
         i = rng.choice(candidates)
@@ -673,7 +723,9 @@ def _initial(word: str) -> str:
 def make_initials(
     listed: Listed, name: ListedName, rng: random.Random, book: NameBook
 ) -> Variant | None:
-    if listed.schema != Schema.PERSON.value:
+    # Only where the list says which words are the surname: "MOHAMMAD M" made from the UN's
+    # unstructured "MOHAMMAD SADIQ AMIR MOHAMMAD" would be no fair query.
+    if listed.schema != Schema.PERSON.value or not name.last:
         return None
     parts = person_parts(name)
     if parts is None:
@@ -814,13 +866,13 @@ _ARABIC_RULES = _rules(
 
 def _romanisation_options(word: str, rules: Sequence[_Rule]) -> list[tuple[str, str]]:
     low = word.lower()
-    options = [(other, f"{low}->{other}") for other in _GROUP_OF.get(low, ()) if other != low]
+    options = [(other, f"name {low}->{other}") for other in _GROUP_OF.get(low, ()) if other != low]
     if options:
         return options  # a known name: its real alternates, not letter rules
     for label, pattern, repl in rules:
         changed = pattern.sub(repl, low, count=1)
         if changed != low:
-            options.append((changed, label))
+            options.append((changed, f"rule {label}"))
     return options
 
 
@@ -921,7 +973,9 @@ def make_legal_form(
     prefix = (not form.prefix) if op == "move" else (russian and rng.random() < 0.5)
     query = _place_form(surface, form.core, prefix, quote=rng.random() < 0.5)
     where = "before" if prefix else "after"
-    return query, f"{form.surface}->{surface} {where} the name"
+    if op == "move":
+        return query, f"moved {surface} {where} the name"
+    return query, f"translated {form.surface}->{surface} {where} the name"
 
 
 # Word parts that are joined or split in company and vessel names (GAZPROM+BANK, AVIA+STAR).
@@ -950,6 +1004,8 @@ def _split_options(word: str, schema: str, vocabulary: Collection[str]) -> list[
     low = word.lower()
     options: list[Variant] = []
     if schema == Schema.PERSON.value:
+        if low in _GROUP_OF:  # a whole name of its own (ABDULLAH), not prefix + name
+            return []
         for prefix in _NAME_PREFIXES:
             if low.startswith(prefix) and len(low) - len(prefix) >= 4:
                 options.append((f"{word[: len(prefix)]} {word[len(prefix) :]}", f"split {word}"))
@@ -965,7 +1021,9 @@ def _split_options(word: str, schema: str, vocabulary: Collection[str]) -> list[
 
 
 # Words never written together with their neighbour: function words and legal forms.
-_NEVER_JOINED = word_set("and of the for de del la le y e et und wal pvt") | _FOLDED_SURFACES
+_NEVER_JOINED = word_set("and of the for de del la le y e et und wal pvt") | {
+    word for surface in _FOLDED_SURFACES for word in surface.split()
+}
 
 
 def _joinable(first: str, second: str, schema: str) -> bool:
@@ -1081,7 +1139,9 @@ def eligible(kind: str, listed: Listed) -> bool:
         return listed.schema != Schema.AIRCRAFT.value
     if kind in ("vessel", "vessel_imo"):
         return listed.schema == Schema.VESSEL.value and (kind == "vessel" or bool(listed.imo))
-    if kind in ("initials", "transliteration"):
+    if kind == "initials":
+        return listed.schema == Schema.PERSON.value and bool(listed.base.last)
+    if kind == "transliteration":
         return listed.schema == Schema.PERSON.value
     if kind == "legal_form":
         return listed.schema == Schema.ORGANIZATION.value
@@ -1096,14 +1156,21 @@ def eligible(kind: str, listed: Listed) -> bool:
 
 
 class NameBook:
-    """Every listed name by its word key, and every word that occurs in a listed name."""
+    """Every listed name by its word key, every word of a listed name, and who is who.
+
+    The same party is often on several lists, romanised differently ("AVDEYEV" on one, "AVDEEV"
+    on another). Entries are taken to be one party when they share a party identifier (passport,
+    national or tax id, IMO, UN reference) or, for persons, a birth date known to the day and a
+    surname spelt alike; a query made from one of them may rightly find any.
+    """
 
     def __init__(self, listed: Iterable[Listed]) -> None:
+        entries = list(listed)
         self.entries: dict[str, set[EntryKey]] = defaultdict(set)
         self.words: set[str] = set()
         # surname word -> the other words of the person names it occurs in
         self.companions: dict[str, set[str]] = defaultdict(set)
-        for entry in listed:
+        for entry in entries:
             for name in entry.names:
                 key = name_key(name.full)
                 self.entries[key].add(entry.key)
@@ -1112,12 +1179,74 @@ class NameBook:
                 if entry.schema == Schema.PERSON.value:
                     for word in words:
                         self.companions[word].update(w for w in words if w != word)
+        self.party = same_party(entries)
+
+    def named(self, name: str) -> frozenset[EntryKey]:
+        """The entries that carry this name (same words)."""
+        return frozenset(self.entries.get(name_key(name), ()))
 
     def expected(self, name: str) -> frozenset[EntryKey]:
-        return frozenset(self.entries.get(name_key(name), ()))
+        """The entries that carry this name, and every entry of the same party."""
+        named = self.named(name)
+        return frozenset(k for key in named for k in self.party.get(key, {key}))
 
     def collides(self, name: str) -> bool:
         return name_key(name) in self.entries
+
+
+def same_party(entries: Sequence[Listed]) -> dict[EntryKey, frozenset[EntryKey]]:
+    """Entry -> all entries of the same party (only entries linked to another are keys)."""
+    from rapidfuzz import fuzz
+
+    parent: dict[EntryKey, EntryKey] = {}
+
+    def find(key: EntryKey) -> EntryKey:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    def union(a: EntryKey, b: EntryKey) -> None:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    by_id: dict[tuple[str, str], list[EntryKey]] = defaultdict(list)
+    by_birth_day: dict[str, list[tuple[EntryKey, str]]] = defaultdict(list)
+    for entry in entries:
+        for identifier in entry.ids:
+            by_id[identifier].append(entry.key)
+        spelling = _loose_person_name(entry)
+        if spelling:
+            for day in set(entry.birth_days):
+                by_birth_day[day].append((entry.key, spelling))
+    for keys in by_id.values():
+        # A value two entries of one list share (a passport listed on an associate's entry too)
+        # does not single out one party.
+        sources = [source for source, _ in keys]
+        if len(sources) == len(set(sources)):
+            for other in keys[1:]:
+                union(keys[0], other)
+    for people in by_birth_day.values():
+        for i, (key, spelling) in enumerate(people):
+            for other, other_spelling in people[i + 1 :]:
+                if fuzz.ratio(spelling, other_spelling) >= SAME_NAME_RATIO:
+                    union(key, other)
+    groups: dict[EntryKey, set[EntryKey]] = defaultdict(set)
+    for entry in entries:
+        groups[find(entry.key)].add(entry.key)
+    return {key: frozenset(group) for group in groups.values() if len(group) > 1 for key in group}
+
+
+# Born the same day and named this alike (romanisation ironed out): one person. High enough to
+# keep twins apart (Iyad and Ihab MAKHLUF score 82).
+SAME_NAME_RATIO = 88
+
+
+def _loose_person_name(entry: Listed) -> str | None:
+    """A person's first Latin name, loosely spelt, words sorted (None for others)."""
+    if entry.schema != Schema.PERSON.value or entry.base is None:
+        return None
+    return " ".join(sorted(loose_spelling(w) for w in fold(entry.base.full).split()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1221,7 +1350,31 @@ def _labelled_case(
         base=base.full,
         how=how,
         identifiers=identifiers,
+        group=variant_group(kind, how, entry.schema),
     )
+
+
+_TYPO_OR_JOIN = {
+    **dict.fromkeys(TYPO_OPS, "typo"),
+    **dict.fromkeys(("joined", "hyphenated", "split", "hyphen"), "joined/split"),
+}
+
+
+def variant_group(kind: str, how: str, schema: str) -> str:
+    """A short label for the sort of change a variant made (recall is also shown per label)."""
+    first = how.split(" ")[0]
+    if kind == "typo":
+        return "2 edits" if ";" in how else "1 edit"
+    if kind == "transliteration":
+        sorts = sorted({part.strip().split(" ")[0] for part in how.split(";")})
+        return "+".join(sorts)
+    if kind == "cyrillic":
+        return schema if "," not in how else f"{schema} + legal form"
+    if kind in ("legal_form", "joined_split"):
+        return first
+    if kind in ("vessel", "vessel_imo"):
+        return _TYPO_OR_JOIN.get(first, first)
+    return how
 
 
 # --------------------------------------------------------------------------------------------
@@ -1247,9 +1400,9 @@ class Fakers:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._made: dict[tuple[str, str], object] = {}
+        self._made: dict[tuple[str, str], Faker] = {}
 
-    def get(self, purpose: str, locale: str) -> object:
+    def get(self, purpose: str, locale: str) -> Faker:
         from faker import Faker
 
         key = (purpose, locale)
@@ -1260,23 +1413,22 @@ class Fakers:
         return self._made[key]
 
 
-def fake_person(fake: object, locale: str, rng: random.Random) -> str:
+def fake_person(fake: Faker, locale: str, rng: random.Random) -> str:
     """A person name as people of that locale write it (own script, own name order)."""
-    f: object = fake
     if locale in _WHOLE_NAME_LOCALES:
-        return " ".join(str(f.name()).split())  # type: ignore[attr-defined]
+        return " ".join(str(fake.name()).split())
     female = rng.random() < 0.5
     if locale in _PATRONYMIC_LOCALES:
         sex = "female" if female else "male"
-        first = getattr(f, f"first_name_{sex}")()
-        last = getattr(f, f"last_name_{sex}")()
+        first = getattr(fake, f"first_name_{sex}")()
+        last = getattr(fake, f"last_name_{sex}")()
         if rng.random() < 0.5:
-            return f"{first} {getattr(f, f'middle_name_{sex}')()} {last}"
+            return f"{first} {getattr(fake, f'middle_name_{sex}')()} {last}"
         return f"{first} {last}"
-    first = f.first_name()  # type: ignore[attr-defined]
+    first = fake.first_name()
     if rng.random() < 0.2:
-        first = f"{first} {f.first_name()}"  # type: ignore[attr-defined]
-    return f"{first} {f.last_name()}"  # type: ignore[attr-defined]
+        first = f"{first} {fake.first_name()}"
+    return f"{first} {fake.last_name()}"
 
 
 def clean_cases(
@@ -1300,7 +1452,7 @@ def clean_cases(
                 if schema == Schema.PERSON.value:
                     text = fake_person(fake, locale, rng)
                 else:
-                    text = " ".join(str(fake.company()).split())  # type: ignore[attr-defined]
+                    text = " ".join(str(fake.company()).split())
                 key = name_key(text)
                 if key in seen:
                     duplicates += 1
@@ -1335,13 +1487,13 @@ def _given_name_locale(entry: Listed, rng: random.Random) -> str:
     return rng.choice(LATIN_GIVEN_LOCALES)
 
 
-def _fake_given_name(fake: object, locale: str, surname: str) -> str:
-    f: object = fake
+def _fake_given_name(fake: Faker, locale: str, surname: str) -> str:
+    """A given name in Latin letters; for Russian surnames of the surname's gender."""
     if locale in _PATRONYMIC_LOCALES:
         female = surname.lower().endswith(_FEMININE_ENDINGS)
-        given = f.first_name_female() if female else f.first_name_male()  # type: ignore[attr-defined]
+        given = fake.first_name_female() if female else fake.first_name_male()
         return romanize_cyrillic(str(given))
-    return str(f.first_name())  # type: ignore[attr-defined]
+    return str(fake.first_name())
 
 
 _LOOSE_RULES = _rules(
@@ -1449,7 +1601,7 @@ def generic_near_misses(book: NameBook, seed: int, count: int) -> list[Case]:
         attempts += 1
         locale = rng.choice(LATIN_GIVEN_LOCALES)
         fake = fakers.get("near-generic", locale)
-        drawn = str(fake.last_name() if rng.random() < 0.5 else fake.word())  # type: ignore[attr-defined]
+        drawn = str(fake.last_name() if rng.random() < 0.5 else fake.word())
         word = drawn.split()[0].upper() if drawn.split() else ""
         folded = fold(word)
         if len(folded) < 3 or not folded.isalpha() or folded in book.words:
@@ -1507,6 +1659,9 @@ def build(
     cases += surname_cases
     cases += generic_near_misses(book, seed, near_misses - len(surname_cases))
     stats["near_miss_collisions_removed"] = rejected
+    stats["labelled_with_other_listings_of_the_party"] = sum(
+        1 for c in cases if c.labelled and c.expected - book.named(c.base)
+    )
     stats["listed_entries"] = len(listed)
     stats["listed_names"] = sum(len(e.names) for e in listed)
     stats["cases_by_kind"] = {
