@@ -249,6 +249,12 @@ def name_key(text: str) -> str:
     return " ".join(sorted(fold(text).split()))
 
 
+def bare_key(text: str) -> str:
+    """`name_key` of the name without a legal form at its start or end."""
+    form = split_legal_form(text)
+    return name_key(form.core if form is not None and form.core.strip() else text)
+
+
 def _match_case(template: str, word: str) -> str:
     """Write ``word`` in the case pattern of ``template`` (UPPER, Title or lower)."""
     letters = [c for c in template if c.isalpha()]
@@ -509,7 +515,7 @@ LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
     "inc": ("INCORPORATED", "INC.", "INC"),
     "corp": ("CORPORATION", "CORP.", "CORP"),
     "plc": ("PUBLIC LIMITED COMPANY", "PLC"),
-    "pte_ltd": ("PRIVATE LIMITED", "PTE. LTD.", "PTE LTD"),
+    "pte_ltd": ("PRIVATE LIMITED", "PTE. LTD.", "PTE LTD", "PVT. LTD.", "PVT LTD"),
     "sa_de_cv": ("S.A. DE C.V.", "SA DE CV"),
     "sa": ("SOCIEDAD ANONIMA", "S.A.", "SA"),
     "co": ("COMPANY", "CO.", "CO"),
@@ -1167,6 +1173,8 @@ class NameBook:
     def __init__(self, listed: Iterable[Listed]) -> None:
         entries = list(listed)
         self.entries: dict[str, set[EntryKey]] = defaultdict(set)
+        # listed names without their legal form: a clean "Baum" is the listed "BAUM PVT LTD"
+        self.bare: set[str] = set()
         self.words: set[str] = set()
         # surname word -> the other words of the person names it occurs in
         self.companions: dict[str, set[str]] = defaultdict(set)
@@ -1174,6 +1182,7 @@ class NameBook:
             for name in entry.names:
                 key = name_key(name.full)
                 self.entries[key].add(entry.key)
+                self.bare.add(bare_key(name.full))
                 words = key.split()
                 self.words.update(words)
                 if entry.schema == Schema.PERSON.value:
@@ -1191,7 +1200,9 @@ class NameBook:
         return frozenset(k for key in named for k in self.party.get(key, {key}))
 
     def collides(self, name: str) -> bool:
-        return name_key(name) in self.entries
+        """The name is a listed name, or one but for its legal form (then it IS that party's
+        name: a screener must alert on it, so it cannot serve as a clean name)."""
+        return name_key(name) in self.entries or bare_key(name) in self.bare
 
 
 def same_party(entries: Sequence[Listed]) -> dict[EntryKey, frozenset[EntryKey]]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from lists.model import PartialDate, Schema
 from screening.index import ListedDate
@@ -21,9 +21,12 @@ from screening.results import FeatureScore, TokenMatch
 # Token similarity by how two tokens meet (see `token_similarity`).
 EXACT = 1.0
 ROMANIZATION = 0.96
+SHORT_ROMANIZATION = 0.85
 SKELETON = 0.90
 INITIAL = 0.90
 FUZZY_FLOOR = 0.75  # below this normalised edit similarity two tokens do not meet
+SHORT_FUZZY_FLOOR = 0.80  # ... and for words of five letters or fewer
+FIRST_LETTER_FACTOR = 0.9
 
 # An initial stands for a name but proves little: its match counts this much of the name.
 INITIAL_EVIDENCE = 0.8
@@ -31,7 +34,17 @@ INITIAL_EVIDENCE = 0.8
 LEGAL_FORM_WEIGHT = 0.15
 # Weight of the query's side vs the listed side of the name score: a listed middle name or
 # patronymic left out of a query costs less than a query word the listed name does not have.
-QUERY_SIDE = 0.6
+QUERY_SIDE = {True: 0.65, False: 0.45}  # by "is the listed party a person"
+# Matched words shorter than this never make a match alone ("mn", "bal"), unless three or more
+# words meet exactly. Queries in Chinese or Korean script need 4: their syllables (jin, ho, yu)
+# are words of their own and collide across unrelated names.
+DISTINCTIVE_LENGTH = 3
+IDEOGRAPHIC_DISTINCTIVE_LENGTH = 4
+# A query written with initials leaves given names out on purpose: the listed words it does not
+# mention weigh this much of their rarity on the listed side of the score.
+ABBREVIATED_LISTED_WEIGHT = 0.5
+# A one-word query (THOMAS, PERRIN) is ambiguous unless it is the whole listed name exactly.
+ONE_WORD_FACTOR = 0.9
 # Score ceiling when only generic words (BANK, TRADING, AL, BIN ...) meet.
 GENERIC_CEILING = 0.55
 
@@ -69,23 +82,39 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     if query.text == listed.text:
         return EXACT, "exact"
     if query.phonetic == listed.phonetic:
+        # Very short words share a phonetic form too easily (Webb ~ VEB, Ball ~ BAL).
+        if len(listed.text) <= 3 or len(query.text) <= 3:
+            return SHORT_ROMANIZATION, "romanization"
         return ROMANIZATION, "romanization"
     if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
         if query.text[0] == listed.text[0]:
             return INITIAL, "initial"
         return 0.0, "missing"
-    if len(query.skeleton) >= 3 and query.skeleton == listed.skeleton:
-        # Same consonants: a romanisation of the same name when the vowels only change
+    if len(query.skeleton) >= 4 and query.skeleton == listed.skeleton:
+        # Same consonants: a romanisation of the same name when only vowels change
         # (Mohamed/Muhamad) or one side has none (unvocalised Arabic "mhmd"); not when a
-        # syllable is added (Putin/Potanin).
-        # (Acronyms like BNK are unvocalised too: hence at least four letters.)
-        unvocalised = len(query.skeleton) >= 4 and (
-            query.phonetic == query.skeleton or listed.phonetic == listed.skeleton
+        # syllable is added (Putin/Potanin) or the words just share consonants
+        # (Cardoso/Credisa). Acronyms (BNK) have too few consonants to qualify.
+        unvocalised = query.phonetic == query.skeleton or listed.phonetic == listed.skeleton
+        vowels_only = len(query.phonetic) == len(listed.phonetic) and (
+            Levenshtein.normalized_similarity(query.phonetic, listed.phonetic) >= 0.6
         )
-        if unvocalised or len(query.phonetic) == len(listed.phonetic):
+        if unvocalised or vowels_only:
             return SKELETON, "romanization"
-    similarity = Levenshtein.normalized_similarity(query.phonetic, listed.phonetic)
-    if similarity >= FUZZY_FLOOR and min(len(query.text), len(listed.text)) >= 4:
+    if min(len(query.text), len(listed.text)) < 4:
+        return 0.0, "missing"
+    # Typos are edits of the written word (transpositions count once); romanisations are
+    # closer in phonetic form: take the better of the two.
+    short = min(len(query.text), len(listed.text)) <= 5
+    similarity = OSA.normalized_similarity(query.text, listed.text)
+    if not short:
+        # (phonetic forms of short words are too close: yang ~ liang)
+        similarity = max(similarity, OSA.normalized_similarity(query.phonetic, listed.phonetic))
+    if query.text[0] != listed.text[0] and query.phonetic[0] != listed.phonetic[0]:
+        # Typos seldom hit the first letter; names that differ there are usually other names
+        # (Kasim / Basim).
+        similarity *= FIRST_LETTER_FACTOR
+    if similarity >= (SHORT_FUZZY_FLOOR if short else FUZZY_FLOOR):
         return similarity * 0.97, "fuzzy"
     return 0.0, "missing"
 
@@ -97,6 +126,9 @@ def name_score(
     unknown_weight: float,
     generic_below: float,
     memo: dict[tuple[int, int], tuple[float, str]] | None = None,
+    person: bool = False,
+    one_word_penalty: bool = True,
+    distinctive_length: int = DISTINCTIVE_LENGTH,
 ) -> NameScore:
     """Weighted token alignment of a query name and a listed name, in 0..1.
 
@@ -154,12 +186,19 @@ def name_score(
             query_total += w
             matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
+    if any(t.kind == TokenKind.INITIAL for t in query):
+        listed_total -= (1 - ABBREVIATED_LISTED_WEIGHT) * sum(
+            w for li, w in enumerate(listed_weights) if li not in used_l
+        )
     listed_met = 0.0
     for li, similarity, how in used_q.values():
         listed_met += (
             listed_weights[li] * similarity * (INITIAL_EVIDENCE if how == "initial" else 1.0)
         )
-    score = QUERY_SIDE * _share(query_met, query_total) + (1 - QUERY_SIDE) * _share(
+    # A listed person's middle names and patronymics are often left out of a query; a listed
+    # company's words rarely are ("PLUS" is not "FRUIT PLUS").
+    query_side = QUERY_SIDE[person]
+    score = query_side * _share(query_met, query_total) + (1 - query_side) * _share(
         listed_met, listed_total
     )
 
@@ -181,14 +220,22 @@ def name_score(
     )
     if exact:
         return NameScore(1.0, matches)
-    distinctive = any(
-        used_q[qi][2] != "initial"
-        and listed[used_q[qi][0]].kind != TokenKind.LEGAL_FORM
-        and listed_weights[used_q[qi][0]] >= generic_below
-        for qi in used_q
-    ) or (together is not None and together >= score)
+    exact_words = sum(1 for _li, _sim, how in used_q.values() if how == "exact")
+    distinctive = (
+        exact_words >= 3
+        or any(
+            used_q[qi][2] != "initial"
+            and listed[used_q[qi][0]].kind != TokenKind.LEGAL_FORM
+            and listed_weights[used_q[qi][0]] >= generic_below
+            and len(listed[used_q[qi][0]].text) >= distinctive_length
+            for qi in used_q
+        )
+        or (together is not None and together >= score)
+    )
     if not distinctive:
         score = min(score, GENERIC_CEILING)
+    if one_word_penalty and sum(1 for t in query if t.kind != TokenKind.LEGAL_FORM) == 1:
+        score *= ONE_WORD_FACTOR
     return NameScore(min(score, 0.995), matches)
 
 

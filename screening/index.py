@@ -39,7 +39,7 @@ from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, S
 from screening.normalize import Token, TokenKind, joined, tokenize
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -63,12 +63,19 @@ _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 _PROSE_WORD = re.compile(r"^[A-Za-z]{3,}\.?$")
 
 
-def normalize_identifier(value: str) -> str:
+# Identifiers that are numbers whatever the prefix ("IMO 9690212", "MMSI: 273...").
+_NUMERIC_IDENTIFIERS = frozenset({IdentifierType.IMO.value, IdentifierType.MMSI.value})
+
+
+def normalize_identifier(value: str, kind: str | None = None) -> str:
     """Comparable identifier: upper-case letters and digits only.
 
     Lists sometimes write prose around the number ("Russian foreign travel passport number
     620169661"): when a value has two or more plain words, only the parts with digits count.
+    IMO and MMSI numbers compare by their digits ("IMO 9690212" is 9690212).
     """
+    if kind in _NUMERIC_IDENTIFIERS:
+        return "".join(c for c in value if c.isdigit())
     parts = value.split()
     if sum(1 for part in parts if _PROSE_WORD.match(part)) >= 2:
         parts = [part for part in parts if any(c.isdigit() for c in part)]
@@ -181,7 +188,7 @@ class NameIndex:
         return [name_id for _, name_id in ranked]
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
-        return self.identifiers.get((kind, normalize_identifier(value)), [])
+        return self.identifiers.get((kind, normalize_identifier(value, kind)), [])
 
     def linked(self, entity_id: int) -> dict[int, str]:
         """Other entities (any source) that are the same party, with what links them."""
@@ -224,26 +231,30 @@ def version_key(version_ids: Iterable[int], database_url: str) -> str:
 
 
 def _token_keys(token: Token) -> list[str]:
-    keys = ["t:" + token.phonetic]
+    keys = ["t:" + token.phonetic, "t:" + token.text]
     if len(token.skeleton) >= 3:
         keys.append("s:" + token.skeleton)
-    if len(token.phonetic) >= MIN_DELETE_LENGTH:
-        keys.extend("d:" + variant for variant in _deletions(token.phonetic))
+    # Deletions of both forms: typos are edits of the written word, which the phonetic form
+    # can move further apart (khaddur/khadrdur -> hadur/hadrdur).
+    for form in {token.phonetic, token.text}:
+        if len(form) >= MIN_DELETE_LENGTH:
+            keys.extend("d:" + variant for variant in _deletions(form))
     return keys
 
 
 def _query_keys(token: Token) -> list[str]:
     if token.kind == TokenKind.INITIAL:
         return []
-    keys = ["t:" + token.phonetic]
+    keys = ["t:" + token.phonetic, "t:" + token.text]
     if len(token.skeleton) >= 3:
         keys.append("s:" + token.skeleton)
-    if len(token.phonetic) >= MIN_DELETE_LENGTH - 1:
-        # symmetric delete: query word = listed deletion, and deletions of both meet
-        keys.append("d:" + token.phonetic)
-        for variant in _deletions(token.phonetic):
-            keys.append("d:" + variant)
-            keys.append("t:" + variant)
+    for form in {token.phonetic, token.text}:
+        if len(form) >= MIN_DELETE_LENGTH - 1:
+            # symmetric delete: query word = listed deletion, and deletions of both meet
+            keys.append("d:" + form)
+            for variant in _deletions(form):
+                keys.append("d:" + variant)
+                keys.append("t:" + variant)
     return keys
 
 
@@ -307,9 +318,10 @@ def _indexed_entity(version_id: int, entity: Entity) -> IndexedEntity:
     countries = set(entity.nationalities) | set(entity.citizenships) | set(entity.countries)
     countries |= {a.country for a in entity.addresses if a.country}
     identifiers = {
-        (identifier.type.value, normalize_identifier(identifier.value))
+        (identifier.type.value, normalize_identifier(identifier.value, identifier.type.value))
         for identifier in entity.identifiers
-        if identifier.type is not IdentifierType.OTHER and normalize_identifier(identifier.value)
+        if identifier.type is not IdentifierType.OTHER
+        and normalize_identifier(identifier.value, identifier.type.value)
     }
     return IndexedEntity(
         source=entity.source,

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from lists.model import Schema
 
@@ -147,7 +148,36 @@ _LEGAL_FORMS: dict[str, str] = {
     "kk": "kk",
     "youxian gongsi": "ltd",
     "youxian zeren gongsi": "llc",
+    # Chinese written in characters: each syllable is a token (有限公司, 有限责任公司 ...)
+    "you xian gong si": "ltd",
+    "you xian ze ren gong si": "llc",
+    "gu fen you xian gong si": "co ltd",
+    "gong si": "co",
+    "ji tuan": "group",
+    # Korean and Japanese company forms in their scripts (주식회사, 株式会社)
+    "ju sig hoe sa": "co",
+    "zhu shi hui she": "kk",
+    # Portuguese, Spanish, Italian
+    "ltda": "ltd",
+    "cia": "co",
+    "y cia": "co",
+    "e cia": "co",
+    "s a de c v": "sa",
+    "sa de cv": "sa",
+    "s de rl": "srl",
+    "eireli": "ltd",
+    # Polish
+    "spolka z ograniczona odpowiedzialnoscia": "llc",
+    "sp z o o": "llc",
+    "spzoo": "llc",
+    "sp k": "lp",
+    "sp j": "partnership",
+    "spolka akcyjna": "jsc",
 }
+
+# Ship-type prefixes in front of vessel names (M/V NASHA, MT NEGA): not part of the name.
+_VESSEL_PREFIXES = frozenset({"mv", "mt", "ms", "ss", "fv", "my", "lpg", "lng", "tanker"})
+_VESSEL_PREFIX_PAIRS = frozenset({("m", "v"), ("m", "t"), ("m", "s"), ("f", "v"), ("s", "s")})
 
 # Titles and honorifics in front of person names; never part of the identity.
 _HONORIFICS = frozenset(
@@ -160,6 +190,9 @@ _HONORIFICS = frozenset(
         *("president", "minister", "deputy", "senator", "judge", "excellency"),
     }
 )
+
+# Long words of legal forms, for correcting typos in them (LIABILPITY, LIMTIED, LIMITEDD).
+_LEGAL_WORDS = frozenset(w for phrase in _LEGAL_FORMS for w in phrase.split() if len(w) >= 6)
 
 _LEGAL_PHRASES = sorted(
     ((tuple(k.split()), v) for k, v in _LEGAL_FORMS.items()), key=lambda kv: -len(kv[0])
@@ -176,6 +209,11 @@ def _is_ideographic(char: str) -> bool:
         return False
     name = unicodedata.name(char, "")
     return name.startswith(("CJK", "HANGUL", "HIRAGANA", "KATAKANA"))
+
+
+def is_ideographic(text: str) -> bool:
+    """Whether the text has Chinese, Japanese or Korean characters."""
+    return any(_is_ideographic(c) for c in text)
 
 
 @lru_cache(maxsize=65536)
@@ -253,6 +291,10 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
     tokens: list[Token] = []
     index = 0
     is_person = schema is Schema.PERSON
+    # A Korean or Chinese syllable of one letter (O, I) is a name, not an initial.
+    initials_possible = not is_ideographic(name)
+    if not is_person:
+        words = [_legal_word(w) for w in _without_vessel_prefix(words)]
     while index < len(words):
         if not is_person:
             matched = _legal_form_at(words, index)
@@ -265,12 +307,32 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
         index += 1
         if schema is not Schema.ORGANIZATION and word in _HONORIFICS and len(words) > 2:
             continue
-        kind = TokenKind.INITIAL if len(word) == 1 and word.isalpha() else TokenKind.WORD
+        initial = initials_possible and len(word) == 1 and word.isalpha()
+        kind = TokenKind.INITIAL if initial else TokenKind.WORD
         tokens.append(_token(word, kind))
     if all(t.kind == TokenKind.LEGAL_FORM for t in tokens):
         # A name that is only a legal form ("AO") keeps its words as words.
         return tuple(_token(w, TokenKind.WORD) for w in words)
     return tuple(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _legal_word(word: str) -> str:
+    """The legal-form word a long word is one typo away from, else the word itself."""
+    if len(word) < 6 or word in _LEGAL_WORDS:
+        return word
+    for legal in _LEGAL_WORDS:
+        if abs(len(legal) - len(word)) <= 1 and OSA.distance(word, legal, score_cutoff=1) <= 1:
+            return legal
+    return word
+
+
+def _without_vessel_prefix(words: list[str]) -> list[str]:
+    if len(words) > 2 and (words[0], words[1]) in _VESSEL_PREFIX_PAIRS:
+        return words[2:]
+    if len(words) > 1 and words[0] in _VESSEL_PREFIXES:
+        return words[1:]
+    return words
 
 
 def _legal_form_at(words: list[str], index: int) -> tuple[int, str] | None:

@@ -20,6 +20,8 @@ from lists.countries import to_iso2
 from lists.dates import parse_partial_date
 from lists.model import Entity, PartialDate, Schema, Source
 from screening.features import (
+    DISTINCTIVE_LENGTH,
+    IDEOGRAPHIC_DISTINCTIVE_LENGTH,
     birth_date_feature,
     country_feature,
     identifier_feature,
@@ -33,7 +35,7 @@ from screening.index import (
     normalize_identifier,
     version_key,
 )
-from screening.normalize import Token, tokenize
+from screening.normalize import Token, TokenKind, is_ideographic, tokenize
 from screening.results import (
     Decision,
     Explanation,
@@ -50,6 +52,7 @@ from screening.store import ListStore, VersionInfo
 
 # Candidate names scored in full per query; the retrieval ranks by the rarity of words met.
 CANDIDATES = 20
+CANDIDATES_PER_INITIAL = 15
 MAX_HITS = 25
 # The most the secondary features can add (birth date +0.05, country +0.03).
 MAX_BONUS = 0.08
@@ -177,13 +180,21 @@ class Screener:
         tokens = tokenize(query.name, schema)
         country = _country(query.country)
         birth = _birth_date(query.birth_date)
-        query_ids = [(i.type.value, normalize_identifier(i.value)) for i in query.identifiers]
+        query_ids = [
+            (i.type.value, normalize_identifier(i.value, i.type.value)) for i in query.identifiers
+        ]
         allowed = set(query.sources) if query.sources else None
 
         best: dict[int, Hit] = {}
         memo: dict[tuple[int, int], tuple[float, str]] = {}
         candidate_entities: dict[int, list[int]] = {}
-        for name_id in index.candidates(tokens, CANDIDATES):
+        # Initials reach no candidates themselves: look further down the surname's list.
+        initials = sum(1 for t in tokens if t.kind == TokenKind.INITIAL)
+        limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
+        distinctive_length = (
+            IDEOGRAPHIC_DISTINCTIVE_LENGTH if is_ideographic(query.name) else DISTINCTIVE_LENGTH
+        )
+        for name_id in index.candidates(tokens, limit):
             candidate_entities.setdefault(index.names[name_id].entity, []).append(name_id)
         for kind, value in query_ids:
             for entity_id in index.by_identifier(kind, value):
@@ -204,6 +215,7 @@ class Screener:
                 query_ids,
                 thresholds,
                 memo,
+                distinctive_length,
             )
             if hit is not None:
                 best[entity_id] = hit
@@ -234,6 +246,7 @@ class Screener:
         query_ids: list[tuple[str, str]],
         thresholds: Thresholds,
         memo: dict[tuple[int, int], tuple[float, str]],
+        distinctive_length: int,
     ) -> Hit | None:
         entity = index.entities[entity_id]
         best_name = None
@@ -241,7 +254,16 @@ class Screener:
         for name_id in name_ids:
             name = index.names[name_id]
             scored = name_score(
-                tokens, name.tokens, index.weights, index.unknown_weight, index.generic_below, memo
+                tokens,
+                name.tokens,
+                index.weights,
+                index.unknown_weight,
+                index.generic_below,
+                memo,
+                person=entity.schema is Schema.PERSON,
+                # vessel names are often one word: a one-word vessel query is not vague
+                one_word_penalty=schema is not Schema.VESSEL,
+                distinctive_length=distinctive_length,
             )
             if best is None or scored.score > best.score:
                 best, best_name = scored, name
