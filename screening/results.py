@@ -24,7 +24,7 @@ class Decision(StrEnum):
 
 
 class Thresholds(BaseModel):
-    """Score bands. Defaults are documented in the README and tuned on bench/screening.py."""
+    """Score bands. Defaults are documented in the README and tuned on bench/accuracy.py."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -1,4 +1,4 @@
-"""The screening benchmark's query generator (bench/variants.py) and scoring (bench/screening.py).
+"""The screening benchmark's query generator (bench/variants.py) and scoring (bench/accuracy.py).
 
 The benchmark decides whether the engine is good enough, so its labels must be right: every
 variant is what its kind says, every expected entry really carries the name, clean names and
@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bench import variants as v
-from bench.screening import (
+from bench.accuracy import (
     Baseline,
     BaselineOutcome,
     BaselineRun,

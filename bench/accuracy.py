@@ -14,7 +14,7 @@ One process, single thread. Steps:
 4. Print recall per kind, alert rates, names/s, memory, the engine's misses and false alerts;
    --json writes it all.
 
-    python bench/screening.py [--quick] [--sample 300] [--seed 7] [--kinds typo,cyrillic]
+    python bench/accuracy.py [--quick] [--sample 300] [--seed 7] [--kinds typo,cyrillic]
                               [--db URL] [--no-baseline] [--limit-clean N] [--json PATH]
 
 The store is cached in bench/.cache/screening.db (--fresh rebuilds it); the index is built
