@@ -221,7 +221,14 @@ class NameIndex:
         return index if isinstance(index, NameIndex) else None
 
 
+INDEX_DIR_ENV = "COALITION_INDEX_DIR"
+
+
 def default_index_dir() -> Path:
+    """``$COALITION_INDEX_DIR``, else ``index/`` in the user cache directory."""
+    configured = os.environ.get(INDEX_DIR_ENV)
+    if configured:
+        return Path(configured)
     return Path(platformdirs.user_cache_dir("coalition-screening")) / "index"
 
 
