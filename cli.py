@@ -149,6 +149,8 @@ def make_thresholds(
             "report": base.report if report_at is None else report_at,
         }
         return Thresholds(**chosen)
+    except ValidationError as exc:
+        raise click.BadParameter("; ".join(e["msg"] for e in exc.errors())) from None
     except ValueError as exc:
         raise click.BadParameter(_first_line(exc)) from None
 
