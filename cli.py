@@ -376,6 +376,7 @@ def _load_one(store: ListStore, path: Path, published: dt.date | None) -> LoadRe
         TextColumn("{task.completed} entities"),
         console=stderr,
         transient=True,
+        disable=not stderr.is_terminal,
     ) as progress:
         task = progress.add_task(f"loading {path.name} ({listed.format.name})", total=None)
         return store.load(
@@ -489,6 +490,7 @@ def _download_progress() -> Iterator[Callable[[str, int, int | None], None]]:
         DownloadColumn(),
         console=stderr,
         transient=True,
+        disable=not stderr.is_terminal,
     ) as progress:
         tasks: dict[str, Any] = {}
 
