@@ -44,6 +44,7 @@ INDEX_FORMAT = 6
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
 MIN_DELETE_LENGTH = 5
+COMMON_WORD_REACH = 300
 
 # Identifier types that identify one party: shared values link list entries across sources.
 LINKING_IDENTIFIERS = frozenset(
@@ -157,10 +158,19 @@ class NameIndex:
                 continue
             weight = self.weights.get(token.phonetic, self.unknown_weight)
             reached: set[int] = set()
-            for key in _query_keys(token):
+            keys = _query_keys(token)
+            exact_keys = keys[:2]  # t:phonetic, t:text
+            for key in exact_keys:
                 posting = self.posting(key)
                 if len(posting) <= MAX_POSTING:
                     reached.update(posting)
+            # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
+            # neighbours would only add thousands of weak candidates.
+            if len(reached) <= COMMON_WORD_REACH:
+                for key in keys[2:]:
+                    posting = self.posting(key)
+                    if len(posting) <= MAX_POSTING:
+                        reached.update(posting)
             get = scores.get
             for name_id in reached:
                 scores[name_id] = get(name_id, 0.0) + weight
