@@ -286,6 +286,53 @@ def _print_result(result: ScreeningResult) -> None:
             )
 
 
+# -- hs ------------------------------------------------------------------------------------------
+
+
+@main.command("hs")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per CODE.")
+def hs(codes: tuple[str, ...], as_json: bool) -> None:
+    """Check HS, CN or HTS CODEs against the Common High Priority List (CHPL).
+
+    A CODE may be written with dots, spaces or hyphens and have 4 to 10 digits; a 2-digit chapter
+    never matches. The verdict is `listed` (with its tier), `possible` (a heading, or an HS 2017
+    code that HS 2022 split: the CHPL subheadings it may hold) or `not_listed`. Exit code 0 when
+    every CODE was readable; 1 when one was not (the others are still printed; with --json an
+    unreadable CODE gives {"code", "normalized": null, "error"}).
+    """
+    from screening.hs import CHPL_VERSION, HsCodeError, check_hs
+
+    objects: list[dict[str, Any]] = []
+    failed = False
+    for code in codes:
+        try:
+            verdict = check_hs(code)
+        except HsCodeError as exc:
+            failed = True
+            error(str(exc))
+            objects.append({"code": code, "normalized": None, "error": str(exc)})
+            continue
+        objects.append(verdict.model_dump(mode="json"))
+        if as_json:
+            continue
+        tiers = ", ".join(verdict.tiers) or "-"
+        click.echo(f"{code}: {verdict.normalized} {verdict.verdict.value} (tiers: {tiers})")
+        click.echo(f"    {verdict.reason}")
+        for entry in verdict.matches:
+            click.echo(f"    {entry.hs_code_dotted}  Tier {entry.tier:<4} {entry.description}")
+        for doubt in verdict.warnings:
+            click.echo(f"    warning: {doubt}")
+    if as_json:
+        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"(CHPL version {CHPL_VERSION}; a hit is a diligence signal, not a licence ruling)"
+        )
+    if failed:
+        sys.exit(EXIT_READ_ERROR)
+
+
 # -- lists -------------------------------------------------------------------------------------
 
 
@@ -775,6 +822,87 @@ def _batch_progress(input_path: Path) -> Iterator[Callable[[int, int, int], None
             progress.update(task, completed=bytes_read, total=total_bytes, rows=rows)
 
         yield on_progress
+
+
+# -- tx ----------------------------------------------------------------------------------------
+
+
+@main.group()
+def tx() -> None:
+    """Screen transactions: parties, jurisdictions, CHPL goods and transit routes."""
+
+
+@tx.command("screen")
+@click.argument("input_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output file: .jsonl (one JSON object per transaction) or .csv (input + results).",
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="NAME|PATH",
+    help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
+)
+@db_option
+def tx_screen(
+    input_path: Path, output_path: Path, profile_name: str | None, db_url: str | None
+) -> None:
+    """Screen every transaction of FILE (.csv, .jsonl or .json); one result per row, in order.
+
+    Each transaction gets a decision (block, review, clear) and a risk score 0..100 from the
+    rules in docs/rules.md; the lists that bind the institution come from --profile. A row
+    that cannot be read (bad amount, unknown country, unreadable HS code...) gets decision
+    `error` and a reason; the others go on. The CSV format is in `pydoc screening.transactions`.
+
+    Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
+    the output cannot be written or no lists are loaded (no output file is left); 2 usage
+    error (bad option, unknown profile, output not .csv/.jsonl); 3 database problem (no output
+    file); 4 finished, but some rows have decision `error`.
+    """
+    from screening.batch import BatchError, BatchUsageError, output_format
+    from screening.profile import ProfileError, resolve_profile
+    from screening.rules import run_tx_batch
+
+    try:
+        output_format(input_path, output_path)
+    except BatchUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
+    try:
+        profile = resolve_profile(profile_name)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    try:
+        thresholds = Thresholds.from_environment()
+    except ValueError as exc:
+        raise click.UsageError(_first_line(exc)) from None
+
+    def open_screener() -> Screener:
+        screener = Screener.open(db_url, thresholds=thresholds)
+        if not screener.versions:
+            raise BatchError(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+        return screener
+
+    try:
+        with _batch_progress(input_path) as on_progress:
+            summary = run_tx_batch(
+                input_path, output_path, open_screener, profile, thresholds, on_progress
+            )
+    except BatchError as exc:
+        error(f"{exc} (no output written)")
+        sys.exit(EXIT_READ_ERROR)
+    except SQLAlchemyError as exc:
+        error(f"database {resolve_url(db_url)!r}: {_first_line(exc)} (no output written)")
+        sys.exit(EXIT_DB_ERROR)
+    for line in summary.report_lines():
+        stderr.print(Text(line))
+    if summary.error:
+        sys.exit(EXIT_BATCH_ROW_ERRORS)
 
 
 if __name__ == "__main__":
