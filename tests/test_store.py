@@ -71,7 +71,7 @@ def _write(
 
 def test_empty_database_is_migrated_on_first_use(db_url: str) -> None:
     store = ListStore(db_url)
-    assert current_revision(store.engine) == head_revision(store.engine) == "0001"
+    assert current_revision(store.engine) == head_revision(store.engine) == "0002"
     assert store.versions() == []
 
 
@@ -243,3 +243,54 @@ def test_migrations_head_constant_matches_the_revision_scripts(tmp_path: Path) -
     from screening.store.database import make_engine
 
     assert head_revision(make_engine(f"sqlite:///{tmp_path / 'h.db'}")) == migrations.HEAD
+
+
+def test_alert_decisions_are_append_only_in_the_database(db_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    store = ListStore(db_url)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO screenings (kind, query, list_versions, decision, result, "
+                "created_at, requested_by) VALUES ('name', '{}', '[]', 'review', '{}', :t, 'test')"
+            ),
+            {"t": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO alerts (screening_id, source, entry_id, entity_fingerprint, "
+                "version_id, score, decision, hit, created_at) "
+                "VALUES (1, 'un', '1', 'f', 1, 0.8, 'review', '{}', :t)"
+            ),
+            {"t": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO alert_decisions (alert_id, disposition, reason, analyst, decided_at) "
+                "VALUES (1, 'false_positive', 'other person', 'ana', :t)"
+            ),
+            {"t": now},
+        )
+    for statement in ("UPDATE alert_decisions SET reason = 'x'", "DELETE FROM alert_decisions"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
+            connection.execute(text(statement))
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT reason FROM alert_decisions")).scalar() == (
+            "other person"
+        )
+
+
+def test_migrations_downgrade_and_upgrade_again(db_url: str) -> None:
+    from alembic import command
+
+    from screening.store.database import alembic_config
+
+    store = ListStore(db_url)
+    config = alembic_config(store.engine)
+    command.downgrade(config, "base")
+    assert current_revision(store.engine) is None
+    command.upgrade(config, "head")
+    assert current_revision(store.engine) == "0002"
