@@ -773,20 +773,37 @@ class BatchSummary:
             f" name {columns.name!r}, type {_shown(columns.type)}, country"
             f" {_shown(columns.country)}, birth date {_shown(columns.birth_date)}",
         ]
-        if self.list_versions:
-            lines.append(
-                "lists: "
-                + ", ".join(
-                    f"{v.source.value} version {v.version_id} ({v.published_on})"
-                    for v in self.list_versions
-                )
-            )
-        for row, reason in self.errors[:errors_shown]:
-            lines.append(f"error in row {row}: {reason}")
-        if self.error > errors_shown:
-            lines.append(f"… {self.error - errors_shown:,} more rows with decision error")
-        lines.append(f"wrote {self.output_path} ({self.output_format})")
+        lines += summary_tail(
+            self.list_versions,
+            self.errors,
+            self.error,
+            f"wrote {self.output_path} ({self.output_format})",
+            errors_shown,
+        )
         return lines
+
+
+def summary_tail(
+    list_versions: Sequence[ListVersionRef],
+    errors: Sequence[tuple[int, str]],
+    error_count: int,
+    last_line: str,
+    errors_shown: int,
+) -> list[str]:
+    """The end of a batch summary (name or transaction): lists used, first errors, output."""
+    lines = []
+    if list_versions:
+        lines.append(
+            "lists: "
+            + ", ".join(
+                f"{v.source.value} version {v.version_id} ({v.published_on})" for v in list_versions
+            )
+        )
+    lines += [f"error in row {row}: {reason}" for row, reason in errors[:errors_shown]]
+    if error_count > errors_shown:
+        lines.append(f"… {error_count - errors_shown:,} more rows with decision error")
+    lines.append(last_line)
+    return lines
 
 
 def _shown(column: str | None) -> str:

@@ -40,6 +40,7 @@ from screening.batch import (
     atomic_output,
     escape_cell,
     output_format,
+    summary_tail,
 )
 from screening.hs import TIER_RANK, HsVerdict, HsVerdictKind, check_hs
 from screening.jurisdictions import Role, country_of_bic, jurisdiction, region_matches, roles_of
@@ -682,19 +683,13 @@ class TxSummary:
             + (f" ({self.blank:,} blank rows skipped)" if self.blank else ""),
             f"profile {self.profile}; elapsed {self.elapsed:.1f} s",
         ]
-        if self.list_versions:
-            lines.append(
-                "lists: "
-                + ", ".join(
-                    f"{v.source.value} version {v.version_id} ({v.published_on})"
-                    for v in self.list_versions
-                )
-            )
-        for row, reason in self.errors[:errors_shown]:
-            lines.append(f"error in row {row}: {reason}")
-        if self.error > errors_shown:
-            lines.append(f"… {self.error - errors_shown:,} more rows with decision error")
-        lines.append(f"wrote {self.output_path} ({self.output_format})")
+        lines += summary_tail(
+            self.list_versions,
+            self.errors,
+            self.error,
+            f"wrote {self.output_path} ({self.output_format})",
+            errors_shown,
+        )
         return lines
 
 
