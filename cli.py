@@ -333,6 +333,368 @@ def hs(codes: tuple[str, ...], as_json: bool) -> None:
         sys.exit(EXIT_READ_ERROR)
 
 
+# -- alerts, customers and re-screening (issue 6) -----------------------------------------------
+# Exit codes here: 0 done; 1 unknown alert, bad value or unreadable file; 2 usage error;
+# 3 database problem; 4 (customers register) some rows were skipped.
+
+REQUESTED_BY_ENV = "COALITION_USER"
+
+
+@main.group()
+def alerts() -> None:
+    """Alerts opened by recorded screenings, and analysts' decisions (append-only)."""
+
+
+@alerts.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "suppressed", "decided"]),
+    help="Only alerts with this status (default: all).",
+)
+@click.option("--customer", "customer_ref", metavar="REF", help="Only this customer's alerts.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per alert, one per line.")
+@db_option
+def alerts_list(
+    status: str | None,
+    customer_ref: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Alerts, oldest first: id, status, customer, listed entry, score, last disposition."""
+    from screening.records import AlertStatus, Recorder
+
+    with open_store(db_url) as store:
+        found = Recorder(store).alerts(
+            status=AlertStatus(status) if status else None,
+            customer_ref=customer_ref,
+            limit=limit,
+            offset=offset,
+        )
+    for alert in found:
+        if as_json:
+            click.echo(alert.model_dump_json())
+        else:
+            click.echo(
+                f"{alert.id}\t{alert.status.value}\t{alert.customer_ref or '-'}\t"
+                f"{alert.source}:{alert.entry_id}\t{alert.name}\t{alert.score:.3f} "
+                f"{alert.decision}\t{alert.last_disposition or '-'}"
+                + (f"\tsuppressed by decision {alert.suppressed_by}" if alert.suppressed_by else "")
+            )
+
+
+@alerts.command("show")
+@click.argument("alert_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The alert, its hit and decisions as JSON.")
+@db_option
+def alerts_show(alert_id: int, as_json: bool, db_url: str | None) -> None:
+    """One alert: the hit with its explanation, the query, list versions and every decision."""
+    from screening.records import Recorder
+
+    with open_store(db_url) as store:
+        detail = Recorder(store).alert(alert_id)
+    if detail is None:
+        error(f"no alert {alert_id}")
+        sys.exit(EXIT_READ_ERROR)
+    if as_json:
+        click.echo(detail.model_dump_json())
+        return
+    hit = detail.hit
+    lines = [
+        f"alert {detail.id} ({detail.status.value}) from screening {detail.screening_id}, "
+        f"created {detail.created_at:%Y-%m-%d %H:%M:%S} UTC",
+        f"  customer  {detail.customer_ref or '-'}",
+        f"  query     {_short(detail.query)}",
+        f"  listed    {detail.source}:{detail.entry_id} {detail.name} "
+        f"(programs {', '.join(hit.get('programs') or []) or '-'})",
+        f"  score     {detail.score:.3f} {detail.decision}; list versions "
+        f"{', '.join(map(str, detail.list_versions))}",
+    ]
+    explanation = hit.get("explanation") or {}
+    if explanation:
+        tokens = "; ".join(
+            f"{t['query']}->{t['listed'] or '∅'} {t['how']} {t['similarity']:.2f}"
+            for t in explanation.get("tokens", [])
+        )
+        lines.append(
+            f"  matched   {explanation.get('matched_name')!r}: "
+            f"name {explanation.get('name_score', 0):.2f} ({tokens})"
+        )
+        lines += [
+            f"  {f['feature']} {f['delta']:+.2f}: {f['detail']}"
+            for f in explanation.get("features", [])
+        ]
+    elif hit.get("message"):
+        lines.append(f"  rule      {hit['message']}")
+    if detail.suppressed_by:
+        lines.append(f"  suppressed by false-positive decision {detail.suppressed_by}")
+    lines.append(f"  decisions {len(detail.decisions)}")
+    lines += [
+        f"    {d.id} {d.decided_at:%Y-%m-%d %H:%M:%S} {d.disposition.value} by {d.analyst}: "
+        f"{d.reason}"
+        for d in detail.decisions
+    ]
+    click.echo("\n".join(lines))
+
+
+@alerts.command("decide")
+@click.argument("alert_id", type=int)
+@click.option(
+    "--disposition",
+    required=True,
+    type=click.Choice(["true_match", "false_positive", "escalated"]),
+)
+@click.option("--reason", required=True, help="Why; kept in the audit trail.")
+@click.option("--analyst", required=True, help="Who decides; kept in the audit trail.")
+@db_option
+def alerts_decide(
+    alert_id: int, disposition: str, reason: str, analyst: str, db_url: str | None
+) -> None:
+    """Record a disposition of an alert. Decisions are never changed: a new one is added."""
+    from screening.records import Disposition, Recorder
+
+    with open_store(db_url) as store:
+        try:
+            decision = Recorder(store).decide(
+                alert_id, Disposition(disposition), reason=reason, analyst=analyst
+            )
+        except ValueError as exc:
+            error(str(exc))
+            sys.exit(EXIT_READ_ERROR)
+    click.echo(
+        f"decision {decision.id}: alert {alert_id} {decision.disposition.value} "
+        f"by {decision.analyst}"
+    )
+
+
+@alerts.command("export")
+@click.option(
+    "--out",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output file: .jsonl (one decision per line) or .csv (formula-escaped cells).",
+)
+@db_option
+def alerts_export(output_path: Path, db_url: str | None) -> None:
+    """Export the full, append-only decision history, oldest first."""
+    import csv
+
+    from screening.batch import BatchError, atomic_output, escape_cell
+    from screening.records import EXPORT_COLUMNS, Recorder
+
+    suffix = output_path.suffix.lower()
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
+        raise click.BadParameter(
+            f"{output_path}: the output must end in .csv or .jsonl", param_hint="--out"
+        )
+    count = 0
+    with open_store(db_url) as store:
+        try:
+            with atomic_output(output_path, "utf-8-sig" if suffix == ".csv" else "utf-8") as out:
+                writer = csv.writer(out, quoting=csv.QUOTE_ALL) if suffix == ".csv" else None
+                if writer is not None:
+                    writer.writerow(EXPORT_COLUMNS)
+                for row in Recorder(store).export_decisions():
+                    count += 1
+                    if writer is None:
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    else:
+                        writer.writerow(
+                            escape_cell("" if row[c] is None else str(row[c]))
+                            for c in EXPORT_COLUMNS
+                        )
+        except (BatchError, OSError) as exc:
+            error(f"{output_path}: {exc}")
+            sys.exit(EXIT_READ_ERROR)
+    stderr.print(Text(f"{count} decisions written to {output_path}"))
+
+
+@main.group()
+def customers() -> None:
+    """The customer book that `coalition rescreen` screens."""
+
+
+@customers.command("register")
+@click.argument("input_path", metavar="FILE.csv", type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+def customers_register(input_path: Path, db_url: str | None) -> None:
+    """Add or update customers from a CSV file (columns customer_ref, name, type, country, dob).
+
+    Rows are matched by customer_ref; encoding and delimiter are detected as for `batch`. A
+    row with an empty reference or name, an unknown type or country, or an unreadable birth
+    date is skipped and reported (exit 4); an unreadable file changes nothing (exit 1).
+    """
+    from screening.records import Recorder
+    from screening.rescreen import CustomerFileError, register_customers_csv
+
+    with open_store(db_url) as store:
+        try:
+            report = register_customers_csv(Recorder(store), input_path)
+        except CustomerFileError as exc:
+            error(str(exc))
+            sys.exit(EXIT_READ_ERROR)
+    click.echo(
+        f"{input_path}: {report.added} added, {report.updated} updated, "
+        f"{len(report.errors)} skipped"
+    )
+    for problem in report.errors[:20]:
+        warning(problem)
+    if report.errors:
+        sys.exit(EXIT_BATCH_ROW_ERRORS)
+
+
+@main.command("rescreen")
+@click.option("--full", is_flag=True, help="Screen against every entry, not only changed ones.")
+@click.option(
+    "--requested-by",
+    default="rescreen",
+    show_default=True,
+    envvar=REQUESTED_BY_ENV,
+    help=f"Who asks for the run (kept with it; default ${REQUESTED_BY_ENV}).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
+@db_option
+def rescreen_command(full: bool, requested_by: str, as_json: bool, db_url: str | None) -> None:
+    """Screen the customer book against the entries added or changed since the last run.
+
+    The first run, and a run with --full, screens against everything. New review/match hits
+    open alerts; a pair an analyst called a false positive stays suppressed until the listed
+    entry changes. Details: `pydoc screening.rescreen`.
+    """
+    from screening.records import Recorder
+    from screening.rescreen import rescreen
+
+    with open_store(db_url) as store:
+        screener = Screener(store)
+        if not screener.versions:
+            error(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+            sys.exit(EXIT_READ_ERROR)
+        report = rescreen(screener, Recorder(store), full=full, requested_by=requested_by)
+    if as_json:
+        click.echo(json.dumps({"run_id": report.run_id, **report.counts()}))
+    else:
+        click.echo("\n".join(report.report_lines()))
+
+
+@main.command("batch-record")
+@click.argument("input_path", metavar="INPUT.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--requested-by",
+    default="cli",
+    show_default=True,
+    envvar=REQUESTED_BY_ENV,
+    help="Who screens (kept with the run and its records).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
+@db_option
+def batch_record(input_path: Path, requested_by: str, as_json: bool, db_url: str | None) -> None:
+    """Screen every row of a CSV file and store each screening, as one recorded run.
+
+    Columns as for `batch` (name; type, country, dob optional); a customer_ref column ties rows
+    to customers, who join the book. Review/match hits open alerts. Exit codes: 0 every row
+    screened; 1 unreadable file, no name column or no lists loaded; 3 database problem; 4 some
+    rows could not be screened (reported; the others are recorded).
+    """
+    from screening.records import Recorder
+    from screening.rescreen import CustomerFileError, record_batch
+
+    with open_store(db_url) as store:
+        screener = Screener(store)
+        if not screener.versions:
+            error(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+            sys.exit(EXIT_READ_ERROR)
+        try:
+            report = record_batch(Recorder(store), screener, input_path, requested_by=requested_by)
+        except CustomerFileError as exc:
+            error(str(exc))
+            sys.exit(EXIT_READ_ERROR)
+    if as_json:
+        click.echo(json.dumps({"run_id": report.run_id, **report.counts()}))
+    else:
+        decisions = ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items()))
+        click.echo(
+            f"run {report.run_id}: {report.screened} of {report.rows} rows screened "
+            f"({decisions or 'none'}); {report.alerts} alerts ({report.suppressed} suppressed)"
+        )
+    for problem in report.errors[:20]:
+        warning(problem)
+    if report.errors:
+        sys.exit(EXIT_BATCH_ROW_ERRORS)
+
+
+@main.command("screen-record")
+@click.argument("name")
+@click.option("--customer", "customer_ref", required=True, metavar="REF", help="Customer ref.")
+@click.option(
+    "--type",
+    "schema",
+    type=click.Choice(["person", "organization", "vessel", "aircraft"], case_sensitive=False),
+)
+@click.option("--country", help="Country of the party (ISO code or name).")
+@click.option("--dob", help="Birth date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option(
+    "--requested-by",
+    default="cli",
+    show_default=True,
+    envvar=REQUESTED_BY_ENV,
+    help="Who screens (kept with the record).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the screening id and alerts as JSON.")
+@db_option
+def screen_record(
+    name: str,
+    customer_ref: str,
+    schema: str | None,
+    country: str | None,
+    dob: str | None,
+    requested_by: str,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Screen NAME for customer REF, store the screening and open alerts for its hits.
+
+    The customer joins the book (or is updated). A hit on an entry the customer was cleared of
+    (false positive, entry unchanged since) is stored as a suppressed alert.
+    """
+    from screening.records import Recorder
+
+    with open_store(db_url) as store:
+        screener = Screener(store)
+        if not screener.versions:
+            error(
+                "no lists are loaded: run `coalition lists load PATH` or `coalition lists update`"
+            )
+            sys.exit(EXIT_READ_ERROR)
+        try:
+            result = screener.screen(name, type=schema, country=country, birth_date=dob)
+        except (QueryError, ValidationError) as exc:
+            error(_first_line(exc))
+            sys.exit(EXIT_READ_ERROR)
+        recorded = Recorder(store).record_screening(
+            result, customer_ref=customer_ref, requested_by=requested_by
+        )
+    if as_json:
+        click.echo(recorded.model_dump_json())
+        return
+    click.echo(
+        f"screening {recorded.screening_id}: {result.decision.value.upper()}, "
+        f"{len(result.hits)} hits, {len(recorded.alerts)} alerts"
+    )
+    for alert in recorded.alerts:
+        click.echo(
+            f"  alert {alert.id} {alert.status.value}: {alert.source}:{alert.entry_id} "
+            f"{alert.name} {alert.score:.3f} {alert.decision}"
+        )
+
+
 # -- lists -------------------------------------------------------------------------------------
 
 
@@ -903,6 +1265,89 @@ def tx_screen(
         stderr.print(Text(line))
     if summary.error:
         sys.exit(EXIT_BATCH_ROW_ERRORS)
+
+
+# -- HTTP service and API keys -----------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option(
+    "--max-body",
+    "max_body_bytes",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest request body accepted, in bytes (larger: 413).",
+)
+@db_option
+def serve(host: str, port: int, max_body_bytes: int, db_url: str | None) -> None:
+    """Run the HTTP screening service (OpenAPI document at /openapi.json).
+
+    Every endpoint but /health needs an X-API-Key header: create keys with
+    `coalition keys create NAME`. Newly loaded list versions are picked up within seconds.
+    """
+    import uvicorn
+
+    from screening.service import create_app
+
+    with open_store(db_url):
+        app = create_app(db_url, max_body_bytes=max_body_bytes)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@main.group()
+def keys() -> None:
+    """API keys of the HTTP service (only their SHA-256 is stored)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@db_option
+def keys_create(name: str, db_url: str | None) -> None:
+    """Create a key named NAME and print it once; it cannot be shown again."""
+    from screening.keys import ApiKeys
+
+    with open_store(db_url) as store:
+        try:
+            key = ApiKeys(store).create(name)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="NAME") from None
+    click.echo(key)
+    stderr.print(Text(f"key {name!r} created; store it now, it is not shown again"))
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per key.")
+@db_option
+def keys_list(as_json: bool, db_url: str | None) -> None:
+    """Keys by name: display prefix, creation and revocation times (never the key)."""
+    from screening.keys import ApiKeys
+
+    with open_store(db_url) as store:
+        found = ApiKeys(store).list()
+    for info in found:
+        if as_json:
+            click.echo(info.model_dump_json())
+        else:
+            state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "active"
+            click.echo(f"{info.name}\t{info.prefix}…\t{info.created_at:%Y-%m-%d %H:%M}\t{state}")
+
+
+@keys.command("revoke")
+@click.argument("name")
+@db_option
+def keys_revoke(name: str, db_url: str | None) -> None:
+    """Revoke the key NAME; requests with it get 401 from then on."""
+    from screening.keys import ApiKeys
+
+    with open_store(db_url) as store:
+        revoked = ApiKeys(store).revoke(name)
+    if not revoked:
+        error(f"no active key named {name!r}")
+        sys.exit(EXIT_READ_ERROR)
+    click.echo(f"revoked {name}")
 
 
 if __name__ == "__main__":

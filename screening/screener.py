@@ -101,8 +101,9 @@ class Screener:
         self.index_dir = index_dir or default_index_dir()
         self.thresholds = thresholds or Thresholds()
         self._lock = threading.Lock()
-        self._versions: list[VersionInfo] = []
-        self._index: NameIndex | None = None
+        # The versions and the index built from them, swapped together in one assignment so
+        # that a screening running during a refresh sees one consistent pair.
+        self._state: tuple[list[VersionInfo], NameIndex] | None = None
         self.refresh()
 
     @classmethod
@@ -119,29 +120,28 @@ class Screener:
 
     @property
     def versions(self) -> list[VersionInfo]:
-        return list(self._versions)
+        return list(self._state[0]) if self._state else []
 
     @property
     def index(self) -> NameIndex:
-        assert self._index is not None
-        return self._index
+        assert self._state is not None
+        return self._state[1]
 
     def refresh(self) -> bool:
         """Use the store's current active versions; returns True when the index changed."""
         versions = self.store.active_versions()
         key = version_key((v.id for v in versions), self.store.url)
-        if self._index is not None and self._index.version_key == key:
+        if self._state is not None and self._state[1].version_key == key:
             return False
         with self._lock:
-            if self._index is not None and self._index.version_key == key:
+            if self._state is not None and self._state[1].version_key == key:
                 return False
             path = self.index_dir / f"{key}.pickle"
             index = NameIndex.load(path)
             if index is None or index.version_key != key:
                 index = build_index(self._stored_entities(versions), key)
                 index.save(path)
-            self._versions = versions
-            self._index = index
+            self._state = (versions, index)
         return True
 
     def _stored_entities(self, versions: Iterable[VersionInfo]) -> Iterator[tuple[int, Entity]]:
@@ -175,7 +175,8 @@ class Screener:
 
     def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
         thresholds = thresholds or self.thresholds
-        index = self.index
+        assert self._state is not None
+        versions, index = self._state
         schema = query.schema_
         tokens = tokenize(query.name, schema)
         country = _country(query.country)
@@ -229,7 +230,7 @@ class Screener:
             hits=hits,
             list_versions=[
                 ListVersionRef(source=v.source, version_id=v.id, published_on=v.published_on)
-                for v in self._versions
+                for v in versions
             ],
             thresholds=thresholds,
         )
