@@ -11,33 +11,28 @@ import hashlib
 import json
 from typing import Any
 
-from lists.model import Entity
-
 # Where the entity sits in the file is not part of what the authority says about it.
 _NOT_CONTENT = {"ref"}
 
 
-def canonical_document(entity: Entity) -> dict[str, Any]:
-    document = entity.model_dump(mode="json", by_alias=True, exclude=_NOT_CONTENT)
-    for key, value in document.items():
-        if isinstance(value, list):
-            document[key] = sorted(value, key=_sort_key)
-    return document
+def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
+    """An entity's JSON document without its record locator and with every list sorted.
+
+    Returns a new dict: the stored document keeps the authority's order.
+    """
+    return {
+        key: sorted(value, key=item_key) if isinstance(value, list) else value
+        for key, value in document.items()
+        if key not in _NOT_CONTENT
+    }
 
 
-def fingerprint(document: dict[str, Any]) -> str:
-    canonical = {k: v for k, v in document.items() if k not in _NOT_CONTENT}
-    for key, value in canonical.items():
-        if isinstance(value, list):
-            canonical[key] = sorted(value, key=_sort_key)
+def fingerprint(canonical: dict[str, Any]) -> str:
+    """SHA-256 of a canonical document (see `canonical_document`)."""
     payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def item_key(item: Any) -> str:
-    """A stable text form of one collection item, for set comparison."""
-    return _sort_key(item)
-
-
-def _sort_key(item: Any) -> str:
+    """A stable text form of one collection item, for sorting and set comparison."""
     return json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -328,7 +328,7 @@ def _insert_batch(session: Session, version_id: int, entities: Sequence[Entity])
                 "schema": entity.schema_.value,
                 "primary_name": entity.primary_name,
                 "listed_on": entity.listed_on,
-                "fingerprint": fingerprint(canonical_document(entity)),
+                "fingerprint": fingerprint(canonical_document(document)),
                 "document": document,
             }
         )
