@@ -8,6 +8,7 @@ adds the alpha-3 codes. Sub-national codes such as Crimea's ``UA-CRI`` resolve t
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import countrynames
@@ -29,6 +30,25 @@ _ALIASES = {
     "gaza": "PS",
     "libyan arab jamahiriya": "LY",
 }
+# The same, compared on letters only ("U.A.E." = "u a e", "Türkiye" = "turkiye").
+_LETTER_ALIASES = {
+    "uae": "AE",
+    "u a e": "AE",
+    "emirates": "AE",
+    "usa": "US",
+    "u s a": "US",
+    "u s": "US",
+    "chinese taipei": "TW",
+    "republic of turkiye": "TR",
+    "republic of turkey": "TR",
+}
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+def _letters(value: str) -> str:
+    plain = unicodedata.normalize("NFKD", value.lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return _NOT_LETTERS.sub(" ", plain).strip()
 
 
 @lru_cache(maxsize=8192)
@@ -41,6 +61,9 @@ def to_iso2(text: str | None) -> str | None:
         return None
     if value.lower() in _ALIASES:
         return _ALIASES[value.lower()]
+    letters = _letters(value)
+    if letters in _LETTER_ALIASES:
+        return _LETTER_ALIASES[letters]
     code = _lookup(value)
     if code is None and _PAREN.search(value):
         # "Russia (Moscow)" or "Iran (Islamic Republic of)": try without the bracket.

@@ -172,18 +172,6 @@ def with_role(role: Role, *, primary: bool = False) -> list[Jurisdiction]:
 
 # --- countries -------------------------------------------------------------------------------
 
-# Common spellings that lists.countries (countrynames) does not resolve.
-_COUNTRY_ALIASES = {
-    "uae": "AE",
-    "u a e": "AE",
-    "emirates": "AE",
-    "usa": "US",
-    "u s a": "US",
-    "u s": "US",
-    "chinese taipei": "TW",
-    "republic of turkiye": "TR",
-    "republic of turkey": "TR",
-}
 _ALPHA3 = re.compile(r"^[A-Za-z]{3}$")
 _SUBDIVISION = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 # ISO 9362 and many lists use XK for Kosovo, a user-assigned code pycountry does not know.
@@ -203,18 +191,14 @@ def _country_of_subdivision(code: str) -> str | None:
 def resolve_country(text: str | None) -> str | None:
     """ISO 3166-1 alpha-2 for a country code (RU, RUS, any case) or name, else None.
 
-    Names in any spelling lists.countries knows (English, local, Cyrillic, "Korea, South"),
-    plus a few it does not ("U.A.E.", "Chinese Taipei"), and ISO 3166-2 codes ("UA-43" gives
-    UA). A region text such as "Crimea" gives
-    its country (UA); use `resolve_code` to keep the region. Codes that are not countries
-    ("EU") give None.
+    Names in any spelling lists.countries knows (English, local, Cyrillic, "Korea, South",
+    "U.A.E.", "Chinese Taipei"), and ISO 3166-2 codes ("UA-43" gives UA). A region text such
+    as "Crimea" gives its country (UA); use `resolve_code` to keep the region. Codes that are
+    not countries ("EU") give None.
     """
     if text is None or not text.strip():
         return None
     value = text.strip()
-    alias = _COUNTRY_ALIASES.get(fold(value))
-    if alias is not None:
-        return alias
     if _ALPHA3.match(value):
         value = value.upper()
     elif _SUBDIVISION.match(value):
