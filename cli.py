@@ -28,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lists.errors import ListReadError
 from lists.model import IdentifierType, Source
-from screening.results import ScreeningResult, Thresholds
-from screening.screener import QueryError, Screener
+from screening.matching.results import ScreeningResult, Thresholds
+from screening.matching.screener import QueryError, Screener
 from screening.store import ListStore, LoadResult, SourceStatus
 from screening.store.database import DB_ENV, make_engine, resolve_url, upgrade
 from screening.store.diff import DiffError, ListDiff, diff_versions
@@ -301,7 +301,7 @@ def hs(codes: tuple[str, ...], as_json: bool) -> None:
     every CODE was readable; 1 when one was not (the others are still printed; with --json an
     unreadable CODE gives {"code", "normalized": null, "error"}).
     """
-    from screening.hs import CHPL_VERSION, HsCodeError, check_hs
+    from screening.coalition.goods import CHPL_VERSION, HsCodeError, check_hs
 
     objects: list[dict[str, Any]] = []
     failed = False
@@ -365,7 +365,7 @@ def alerts_list(
     db_url: str | None,
 ) -> None:
     """Alerts, oldest first: id, status, customer, listed entry, score, last disposition."""
-    from screening.records import AlertStatus, Recorder
+    from screening.workflow.recorder import AlertStatus, Recorder
 
     with open_store(db_url) as store:
         found = Recorder(store).alerts(
@@ -392,7 +392,7 @@ def alerts_list(
 @db_option
 def alerts_show(alert_id: int, as_json: bool, db_url: str | None) -> None:
     """One alert: the hit with its explanation, the query, list versions and every decision."""
-    from screening.records import Recorder
+    from screening.workflow.recorder import Recorder
 
     with open_store(db_url) as store:
         detail = Recorder(store).alert(alert_id)
@@ -454,7 +454,7 @@ def alerts_decide(
     alert_id: int, disposition: str, reason: str, analyst: str, db_url: str | None
 ) -> None:
     """Record a disposition of an alert. Decisions are never changed: a new one is added."""
-    from screening.records import Disposition, Recorder
+    from screening.workflow.recorder import Disposition, Recorder
 
     with open_store(db_url) as store:
         try:
@@ -483,8 +483,8 @@ def alerts_export(output_path: Path, db_url: str | None) -> None:
     """Export the full, append-only decision history, oldest first."""
     import csv
 
-    from screening.batch import BatchError, atomic_output, escape_cell
-    from screening.records import EXPORT_COLUMNS, Recorder
+    from screening.batch.names import BatchError, atomic_output, escape_cell
+    from screening.workflow.recorder import EXPORT_COLUMNS, Recorder
 
     suffix = output_path.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".ndjson"):
@@ -528,8 +528,8 @@ def customers_register(input_path: Path, db_url: str | None) -> None:
     row with an empty reference or name, an unknown type or country, or an unreadable birth
     date is skipped and reported (exit 4); an unreadable file changes nothing (exit 1).
     """
-    from screening.records import Recorder
-    from screening.rescreen import CustomerFileError, register_customers_csv
+    from screening.workflow.recorder import Recorder
+    from screening.workflow.rescreen import CustomerFileError, register_customers_csv
 
     with open_store(db_url) as store:
         try:
@@ -563,10 +563,10 @@ def rescreen_command(full: bool, requested_by: str, as_json: bool, db_url: str |
 
     The first run, and a run with --full, screens against everything. New review/match hits
     open alerts; a pair an analyst called a false positive stays suppressed until the listed
-    entry changes. Details: `pydoc screening.rescreen`.
+    entry changes. Details: `pydoc screening.workflow.rescreen`.
     """
-    from screening.records import Recorder
-    from screening.rescreen import rescreen
+    from screening.workflow.recorder import Recorder
+    from screening.workflow.rescreen import rescreen
 
     with open_store(db_url) as store:
         screener = Screener(store)
@@ -601,8 +601,8 @@ def batch_record(input_path: Path, requested_by: str, as_json: bool, db_url: str
     screened; 1 unreadable file, no name column or no lists loaded; 3 database problem; 4 some
     rows could not be screened (reported; the others are recorded).
     """
-    from screening.records import Recorder
-    from screening.rescreen import CustomerFileError, record_batch
+    from screening.workflow.recorder import Recorder
+    from screening.workflow.rescreen import CustomerFileError, record_batch
 
     with open_store(db_url) as store:
         screener = Screener(store)
@@ -664,7 +664,7 @@ def screen_record(
     The customer joins the book (or is updated). A hit on an entry the customer was cleared of
     (false positive, entry unchanged since) is stored as a suppressed alert.
     """
-    from screening.records import Recorder
+    from screening.workflow.recorder import Recorder
 
     with open_store(db_url) as store:
         screener = Screener(store)
@@ -1108,14 +1108,14 @@ def batch(
     entity_type; country, nationality; dob, birth_date) unless given. A row that cannot be
     screened (wrong field count, empty name, unknown type...) gets decision `error` and a
     reason; the others go on. CSV output escapes cells a spreadsheet would run as formulas.
-    The output appears only when the run is complete. Details: `pydoc screening.batch`.
+    The output appears only when the run is complete. Details: `pydoc screening.batch.names`.
 
     Exit codes: 0 every row screened (with or without hits); 1 the input is unreadable, has
     no name column, the output cannot be written or no lists are loaded (no output file is
     left); 2 usage error (bad option, threshold outside 0..1, output not .csv/.jsonl);
     3 database problem (no output file); 4 finished, but some rows have decision `error`.
     """
-    from screening.batch import (
+    from screening.batch.names import (
         BatchError,
         BatchOptions,
         BatchUsageError,
@@ -1218,16 +1218,17 @@ def tx_screen(
     Each transaction gets a decision (block, review, clear) and a risk score 0..100 from the
     rules in docs/rules.md; the lists that bind the institution come from --profile. A row
     that cannot be read (bad amount, unknown country, unreadable HS code...) gets decision
-    `error` and a reason; the others go on. The CSV format is in `pydoc screening.transactions`.
+    `error` and a reason; the others go on. The CSV format is in
+    `pydoc screening.coalition.transactions`.
 
     Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
     the output cannot be written or no lists are loaded (no output file is left); 2 usage
     error (bad option, unknown profile, output not .csv/.jsonl); 3 database problem (no output
     file); 4 finished, but some rows have decision `error`.
     """
-    from screening.batch import BatchError, BatchUsageError, output_format
-    from screening.profile import ProfileError, resolve_profile
-    from screening.rules import run_tx_batch
+    from screening.batch.names import BatchError, BatchUsageError, output_format
+    from screening.coalition.profiles import ProfileError, resolve_profile
+    from screening.coalition.rules import run_tx_batch
 
     try:
         output_format(input_path, output_path)
@@ -1290,7 +1291,7 @@ def serve(host: str, port: int, max_body_bytes: int, db_url: str | None) -> None
     """
     import uvicorn
 
-    from screening.service import create_app
+    from screening.service.app import create_app
 
     with open_store(db_url):
         app = create_app(db_url, max_body_bytes=max_body_bytes)
@@ -1307,7 +1308,7 @@ def keys() -> None:
 @db_option
 def keys_create(name: str, db_url: str | None) -> None:
     """Create a key named NAME and print it once; it cannot be shown again."""
-    from screening.keys import ApiKeys
+    from screening.workflow.keys import ApiKeys
 
     with open_store(db_url) as store:
         try:
@@ -1323,7 +1324,7 @@ def keys_create(name: str, db_url: str | None) -> None:
 @db_option
 def keys_list(as_json: bool, db_url: str | None) -> None:
     """Keys by name: display prefix, creation and revocation times (never the key)."""
-    from screening.keys import ApiKeys
+    from screening.workflow.keys import ApiKeys
 
     with open_store(db_url) as store:
         found = ApiKeys(store).list()
@@ -1340,7 +1341,7 @@ def keys_list(as_json: bool, db_url: str | None) -> None:
 @db_option
 def keys_revoke(name: str, db_url: str | None) -> None:
     """Revoke the key NAME; requests with it get 401 from then on."""
-    from screening.keys import ApiKeys
+    from screening.workflow.keys import ApiKeys
 
     with open_store(db_url) as store:
         revoked = ApiKeys(store).revoke(name)

@@ -60,7 +60,7 @@ from bench.variants import (  # noqa: E402
 )
 from lists import open_list  # noqa: E402
 from lists.model import IdentifierType, Schema  # noqa: E402
-from screening.results import (  # noqa: E402
+from screening.matching.results import (  # noqa: E402
     Decision,
     Hit,
     Query,

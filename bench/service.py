@@ -45,8 +45,8 @@ from bench.accuracy import (  # noqa: E402
 )
 from bench.variants import build  # noqa: E402
 from screening import Screener  # noqa: E402
-from screening.keys import ApiKeys  # noqa: E402
 from screening.store import ListStore  # noqa: E402
+from screening.workflow.keys import ApiKeys  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "service.json"
 STARTUP_SECONDS = 300
@@ -163,7 +163,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 def in_process(url: str, index_dir: Path, bodies: list[dict[str, Any]]) -> dict[str, Any]:
     """The same queries through `Screener.screen_query` in this process, one thread."""
-    from screening.results import Query
+    from screening.matching.results import Query
 
     screener = Screener(ListStore(url), index_dir=index_dir)
     parsed = [Query.model_validate(body) for body in bodies]

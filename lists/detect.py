@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lists import eu, ofac, uk, un
+from lists import eu, ofac, uk, un, xlsx
 from lists.base import HEAD_BYTES, Head, ListFile, ListFormat
 from lists.errors import ListReadError, UnknownFormatError
 from lists.xml import root_info
@@ -63,8 +63,10 @@ def _why_unknown(head: Head) -> str:
             "the file is UTF-16 encoded; the official lists are published in UTF-8 (XML, "
             "OFSI CSV) or cp1252 (OFAC CSV): re-download the file or convert it"
         )
+    if head.data.startswith(b"PK"):
+        if not xlsx.text_head(head):
+            return "not a readable XLSX workbook (a truncated or damaged zip archive)"
+        return "a ZIP/XLSX file that is not a sanctions list workbook known here"
     if b"\0" in head.data[:4096]:
         return "a binary file (NUL bytes), not a sanctions list"
-    if head.data.startswith(b"PK"):
-        return "a ZIP/XLSX file that is not the OFSI Consolidated List workbook"
     return "not a sanctions list format known here (OFAC, UK, EU or UN)"

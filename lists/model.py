@@ -15,12 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 
 class Source(StrEnum):
-    """The authority that publishes a list. Coalition membership is decided per source."""
+    """The authority that publishes a list. Coalition membership is decided per source.
+
+    One source may publish several lists (OFAC's SDN and non-SDN lists, the UK's OFSI and FCDO
+    lists, the CSL's sub-lists): each is a *dataset* of its own, see `lists.datasets`.
+    """
 
     OFAC = "ofac"
     UK = "uk"
     EU = "eu"
     UN = "un"
+    CA = "ca"
+    AU = "au"
+    JP = "jp"
+    US_CSL = "us_csl"
 
 
 class Schema(StrEnum):
@@ -185,6 +193,13 @@ class Entity(BaseModel):
     )
 
     source: Source
+    dataset: str = Field(
+        default="",
+        description=(
+            "The list within the source (`lists.datasets`), e.g. ofac_sdn or ofac_consolidated; "
+            "empty means the source's only dataset, filled in by validation."
+        ),
+    )
     entry_id: str = Field(min_length=1, description="The list's own stable id for the entry.")
     schema_: Schema = Field(alias="schema")
     names: list[Name] = Field(min_length=1)
@@ -211,6 +226,16 @@ class Entity(BaseModel):
     @classmethod
     def _iso2_list(cls, values: list[str]) -> list[str]:
         return [_check_iso2(v) or "" for v in values]
+
+    @model_validator(mode="after")
+    def _known_dataset(self) -> Entity:
+        # Imported here: lists.datasets imports Source from this module.
+        from lists.datasets import dataset_for, datasets_of
+
+        # TODO(datasets): every adapter names its dataset; then an empty one is an error.
+        if self.dataset or len(datasets_of(self.source)) == 1:
+            self.dataset = dataset_for(self.source, self.dataset).id
+        return self
 
     @property
     def primary_name(self) -> str:

@@ -15,7 +15,7 @@ decisions, all measured on the real files in ``shared/data/lists/un``:
   brackets ("Jin Tiesan (金铁三)", "حسن غول (Hassan Ghul; Hassan Gul)") becomes one name per
   rendering. An alias NOTE that gives the alias in another script ("original script: Ахмад
   Шишани", "In Arabic: سيف العدل") or only lists the transliterations of a non-Latin alias adds
-  those names too. Each name's script is detected by `lists.scripts.detect_script`; a name
+  those names too. Each name's script is detected by `lists.values.scripts.detect_script`; a name
   listed twice with the same kind in one record is kept once.
 * Vessels. The UN has no vessel record type. 16 ENTITY records (2026) carry an IMO number in
   COMMENTS1 ("IMO number: 5571322", "Company Number IMO 5434358", "International Maritime
@@ -56,12 +56,8 @@ from lxml import etree
 from pydantic import ValidationError
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.countries import split_countries, to_iso2
-from lists.dates import parse_partial_date
 from lists.draft import EntityDraft
 from lists.errors import ListReadError
-from lists.identifiers import classify_identifier, imo_check_digit_ok
-from lists.languages import language_code
 from lists.model import (
     Address,
     DatePrecision,
@@ -75,7 +71,11 @@ from lists.model import (
     Source,
     SourceRef,
 )
-from lists.scripts import detect_script, scripts_in
+from lists.values.countries import split_countries, to_iso2
+from lists.values.dates import parse_partial_date
+from lists.values.identifiers import classify_identifier, imo_check_digit_ok
+from lists.values.languages import language_code
+from lists.values.scripts import detect_script, scripts_in
 from lists.xml import children, iter_elements, local_name, text_of
 
 FORMAT_NAME = "un-xml"

@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 from screening.store.schema import Base
+from screening.workflow import schema as _workflow_tables  # noqa: F401  (their metadata)
 
 config = context.config
 target_metadata = Base.metadata

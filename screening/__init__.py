@@ -4,7 +4,7 @@
 >>> Screener.open().screen("Sberbank", type="organization").decision
 """
 
-from screening.results import Decision, Hit, Query, ScreeningResult, Thresholds
-from screening.screener import QueryError, Screener
+from screening.matching.results import Decision, Hit, Query, ScreeningResult, Thresholds
+from screening.matching.screener import QueryError, Screener
 
 __all__ = ["Decision", "Hit", "Query", "QueryError", "Screener", "ScreeningResult", "Thresholds"]

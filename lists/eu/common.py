@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lists.countries import to_iso2
-from lists.identifiers import classify_identifier, imo_check_digit_ok, normalize_imo
 from lists.model import Identifier, IdentifierType, Name, NameKind, Schema
-from lists.scripts import detect_script
+from lists.values.countries import to_iso2
+from lists.values.identifiers import classify_identifier, imo_check_digit_ok, normalize_imo
+from lists.values.scripts import detect_script
 
 # The EU writes "M", "F" or "?" per name; "?" means unknown and maps to nothing.
 GENDERS = {"M": "male", "F": "female"}

@@ -15,7 +15,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lists.base import ReadReport
-from lists.dates import day_date, parse_day
 from lists.errors import ListReadError
 from lists.eu.common import (
     GENDERS,
@@ -48,6 +47,7 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.values.dates import day_date, parse_day
 
 EU_REFERENCE_LABEL = "EU reference number"
 ISO_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.dates import parse_day
 from lists.errors import ListReadError
 from lists.eu.common import clean, split_contact_text, unwrap_remark
 from lists.eu.fsf import (
@@ -35,6 +34,7 @@ from lists.eu.fsf import (
     to_entity,
 )
 from lists.model import Entity, Source
+from lists.values.dates import parse_day
 
 FORMAT_NAME = "eu-fsf-csv"
 DELIMITER = ";"

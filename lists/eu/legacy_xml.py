@@ -25,7 +25,6 @@ from lxml import etree
 from pydantic import ValidationError
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.dates import parse_day, parse_partial_date
 from lists.errors import ListReadError
 from lists.eu.common import (
     GENDERS,
@@ -55,6 +54,7 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.values.dates import parse_day, parse_partial_date
 from lists.xml import iter_elements, local_name, text_of
 
 FORMAT_NAME = "eu-legacy-xml"

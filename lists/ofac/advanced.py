@@ -31,7 +31,6 @@ from pathlib import Path
 from lxml import etree
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.dates import day_date
 from lists.errors import ListReadError
 from lists.model import (
     Address,
@@ -45,7 +44,8 @@ from lists.model import (
     SourceRef,
 )
 from lists.ofac.facts import VESSEL_COLUMN_REMARKS, Facts, add_labelled, country_code
-from lists.scripts import detect_script
+from lists.values.dates import day_date
+from lists.values.scripts import detect_script
 from lists.xml import children, descendants, iter_elements, local_name, text_of
 
 FORMAT_NAME = "ofac-advanced-xml"

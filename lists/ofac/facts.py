@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from enum import Enum, auto
 
-from lists.countries import to_iso2
 from lists.draft import EntityDraft
-from lists.identifiers import classify_identifier, normalize_imo
 from lists.model import Identifier, IdentifierType, Schema
+from lists.values.countries import to_iso2
+from lists.values.identifiers import classify_identifier, normalize_imo
 
 
 class Role(Enum):

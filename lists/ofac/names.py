@@ -8,7 +8,7 @@ that one person read from either format carries the same names.
 from __future__ import annotations
 
 from lists.model import Name, NameKind
-from lists.scripts import detect_script
+from lists.values.scripts import detect_script
 
 
 def person_name(first: str | None, last: str | None, kind: NameKind) -> Name | None:

@@ -20,10 +20,10 @@ import calendar
 import re
 from collections.abc import Iterator
 
-from lists.dates import parse_partial_date
 from lists.model import DatePrecision, NameKind, PartialDate, Schema
 from lists.ofac.facts import Facts, add_labelled, identifier_labels
 from lists.ofac.names import person_name_from_csv, plain_name
+from lists.values.dates import parse_partial_date
 
 _PART_SEPARATOR = re.compile(r";\s+")
 _ALT_PREFIX = re.compile(r"^alt\.\s+", re.I)

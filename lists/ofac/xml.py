@@ -23,7 +23,6 @@ from pathlib import Path
 from lxml import etree
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.dates import parse_day
 from lists.errors import ListReadError
 from lists.model import (
     Address,
@@ -39,6 +38,7 @@ from lists.model import (
 from lists.ofac.facts import Facts, add_labelled, country_code
 from lists.ofac.names import person_name, person_name_from_csv, plain_name
 from lists.ofac.remarks import parse_ofac_date, parse_remarks
+from lists.values.dates import parse_day
 from lists.xml import children, iter_elements, local_name, text_of
 
 FORMAT_NAME = "ofac-xml"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lists.countries import to_iso2
 from lists.draft import EntityDraft
-from lists.identifiers import classify_identifier
 from lists.model import (
     Address,
     Entity,
@@ -33,6 +31,8 @@ from lists.uk._text import (
     mmsi_numbers,
     split_numbered,
 )
+from lists.values.countries import to_iso2
+from lists.values.identifiers import classify_identifier
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.WEAK_ALIAS: 2, NameKind.FORMER: 3}
 _BRACKETED_COUNTRY = re.compile(r"\(([^()]+)\)\s*$")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from lists.countries import to_iso2
-from lists.dates import parse_partial_date
-from lists.identifiers import normalize_imo
 from lists.model import PartialDate
+from lists.values.countries import to_iso2
+from lists.values.dates import parse_partial_date
+from lists.values.identifiers import normalize_imo
 
 # "(1) ", "1) ", "(a) ", "a) " at the start of the text or after a space or punctuation.
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s.,;:]))\(?(?:[1-9]\d?|[a-h])\)\s*")

@@ -24,10 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lists.base import ReadReport
-from lists.dates import parse_day
 from lists.errors import ListReadError
-from lists.identifiers import normalize_imo
-from lists.languages import language_code
 from lists.model import (
     Entity,
     Identifier,
@@ -38,7 +35,6 @@ from lists.model import (
     Source,
     SourceRef,
 )
-from lists.scripts import detect_script
 from lists.uk._draft import UkDraft, make_address
 from lists.uk._text import (
     UN_REFERENCE_TOKEN,
@@ -47,6 +43,10 @@ from lists.uk._text import (
     split_numbered,
     un_references,
 )
+from lists.values.dates import parse_day
+from lists.values.identifiers import normalize_imo
+from lists.values.languages import language_code
+from lists.values.scripts import detect_script
 
 GROUP_ID = "Group ID"
 GROUP_TYPE = "Group Type"

@@ -27,10 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from lists.base import Head, ListFormat, ReadReport
-from lists.dates import parse_day
 from lists.errors import ListReadError
-from lists.identifiers import normalize_imo
-from lists.languages import language_code
 from lists.model import (
     Entity,
     Identifier,
@@ -41,9 +38,12 @@ from lists.model import (
     Source,
     SourceRef,
 )
-from lists.scripts import detect_script
 from lists.uk._draft import UkDraft, make_address
 from lists.uk._text import clean, script_code
+from lists.values.dates import parse_day
+from lists.values.identifiers import normalize_imo
+from lists.values.languages import language_code
+from lists.values.scripts import detect_script
 from lists.xml import children, iter_elements, local_name, text_of
 
 FORMAT_NAME = "uk-fcdo-xml"

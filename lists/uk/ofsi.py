@@ -15,14 +15,11 @@ XLSX: read with openpyxl in read-only (streaming) mode; every cell is text in OF
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
-import openpyxl
-
+from lists import xlsx
 from lists.base import Head, ListFormat, ReadReport
-from lists.errors import ListReadError
 from lists.model import Entity, Source
 from lists.uk import conlist
 from lists.uk._csv import csv_rows
@@ -87,66 +84,21 @@ def _csv_entities(path: Path, report: ReadReport) -> Iterator[Entity]:
 
 
 def _sniff_xlsx(head: Head) -> bool:
-    if head.is_dir or not head.data.startswith(b"PK\x03\x04"):
+    if not xlsx.is_zip(head):
         return False
-    if b"xl/" not in head.data:
-        return False  # a zip that is not a spreadsheet
-    try:
-        with zipfile.ZipFile(head.path) as archive:
-            return _workbook_has_conlist_header(archive)
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError):
-        # A damaged workbook: OFSI's is the only XLSX list format, so claim it and let
-        # reading say what is wrong rather than "unknown format".
-        return True
-
-
-def _workbook_has_conlist_header(archive: zipfile.ZipFile) -> bool:
-    members = set(archive.namelist())
-    # The header's names are the first shared strings; with inline strings, in the first sheet.
-    for member in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"):
-        if member in members:
-            with archive.open(member) as stream:
-                start = stream.read(_SNIFF_BYTES)
-            if b"Group ID" in start and b"Name 6" in start:
-                return True
-    return False
+    start = xlsx.text_head(head)
+    return b"Group ID" in start and b"Name 6" in start
 
 
 def _xlsx_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
     """(row number, cell texts) of the first worksheet, streamed."""
+    rows = xlsx.sheet_rows(path, 0)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises anything from zip, XML and its own parsing
-        raise ListReadError(path, f"not a readable XLSX workbook: {_reason(exc)}") from None
-    try:
-        if not workbook.worksheets:
-            raise ListReadError(path, "the workbook has no worksheet")
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        number = 0
-        try:
-            for number, values in enumerate(rows, start=1):
-                yield number, [_cell_text(value) for value in values]
-        except Exception as exc:
-            raise ListReadError(
-                path, f"damaged XLSX workbook: {_reason(exc)}", line=number + 1
-            ) from None
+        for number, values in rows:
+            # OFSI stores dates as text; a re-saved workbook may have turned them into dates.
+            yield number, [xlsx.cell_text(value, "%d/%m/%Y") for value in values]
     finally:
-        workbook.close()
-
-
-def _reason(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        # OFSI stores dates as text; a re-saved workbook may have turned them into dates.
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        rows.close()
 
 
 def _published_xlsx(path: Path) -> dt.date | None:

@@ -1,0 +1,105 @@
+"""Normalisation: scripts, legal forms, honorifics and romanisation keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from lists.model import Schema
+from screening.matching.normalize import TokenKind, fold, joined, phonetic, skeleton, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Александр Евгеньевич Иванов", "aleksandr evgenevich ivanov"),
+        ("Müller  GmbH", "muller gmbh"),
+        ("Łukasz Żółć", "lukasz zolc"),
+        ("O’Brien-Smith", "obrien smith"),
+        ("金正恩", "jin zheng en"),
+        ("김정은", "gim jeong eun"),
+        ("محمد بن سلمان", "mhmd bn slmn"),
+        ("Ελληνική Τράπεζα", "elliniki trapeza"),
+        ("ＦＵＬＬＷＩＤＴＨ", "fullwidth"),
+    ],
+)
+def test_fold_transliterates_any_script_to_plain_latin(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("aleksandr", "alexandr"),
+        ("yevgeniy", "evgeny"),
+        ("evgeniy", "evgeni"),
+        ("shchukin", "schukin"),
+        ("khabib", "habib"),
+        ("mohammed", "mohamed"),
+        ("yuriy", "yuri"),
+    ],
+)
+def test_phonetic_merges_romanisations_of_one_name(a: str, b: str) -> None:
+    assert phonetic(a) == phonetic(b)
+
+
+def test_skeleton_matches_vowel_variants_and_unvocalised_arabic() -> None:
+    assert skeleton("mohammed") == skeleton("muhammad") == skeleton("mhmd") == "mhmd"
+    assert skeleton("aleksandr") == skeleton("alexander")
+    assert phonetic("putin") != phonetic("potanin")
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "forms"),
+    [
+        ("ООО «Газпромбанк»", ["gazprombank"], ["llc"]),
+        ("Limited Liability Company Kalashnikov", ["kalashnikov"], ["llc"]),
+        ("OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU ROMASHKA", ["romashka"], ["llc"]),
+        ("GAZPROMBANK JOINT STOCK COMPANY", ["gazprombank"], ["jsc"]),
+        ("PAO Sberbank", ["sberbank"], ["pjsc"]),
+        ("Public Joint Stock Company Sberbank", ["sberbank"], ["pjsc"]),
+        ("Akdeniz Deniz Ltd Sti", ["akdeniz", "deniz"], ["ltd"]),
+        ("Kuzey Lojistik A.S.", ["kuzey", "lojistik"], ["jsc"]),
+        ("Alpha Trading FZE", ["alpha", "trading"], ["fze"]),
+        ("TOO Kazakh Steel", ["kazakh", "steel"], ["llp"]),
+        ("Siemens AG", ["siemens"], ["ag"]),
+    ],
+)
+def test_legal_forms_are_recognised_in_any_language(
+    name: str, words: list[str], forms: list[str]
+) -> None:
+    tokens = tokenize(name, Schema.ORGANIZATION)
+    assert [t.text for t in tokens if t.kind == TokenKind.WORD] == words
+    assert [t.text for t in tokens if t.kind == TokenKind.LEGAL_FORM] == forms
+
+
+def test_a_name_that_is_only_a_legal_form_keeps_its_words() -> None:
+    assert [t.kind for t in tokenize("AO", Schema.ORGANIZATION)] == [TokenKind.WORD]
+
+
+def test_short_legal_words_inside_a_name_stay_words() -> None:
+    tokens = tokenize("Bank AS Trading Co", Schema.ORGANIZATION)
+    assert [(t.text, t.kind) for t in tokens] == [
+        ("bank", TokenKind.WORD),
+        ("as", TokenKind.WORD),
+        ("trading", TokenKind.WORD),
+        ("co", TokenKind.LEGAL_FORM),
+    ]
+
+
+def test_person_names_drop_honorifics_and_mark_initials() -> None:
+    tokens = tokenize("Sheikh Ahmed Abdullah AL-HAJ", Schema.PERSON)
+    assert [t.text for t in tokens] == ["ahmed", "abdullah", "al", "haj"]
+    initials = tokenize("PUTIN, V. V.", Schema.PERSON)
+    assert [(t.text, t.kind) for t in initials] == [
+        ("putin", TokenKind.WORD),
+        ("v", TokenKind.INITIAL),
+        ("v", TokenKind.INITIAL),
+    ]
+    # a person's name is never read as a legal form ("Ao" is a surname)
+    assert [t.kind for t in tokenize("Ao Xiang", Schema.PERSON)] == [TokenKind.WORD] * 2
+
+
+def test_joined_form_ignores_spaces_and_legal_forms() -> None:
+    assert joined(tokenize("Gazprom Bank JSC", Schema.ORGANIZATION)) == joined(
+        tokenize("GAZPROMBANK", Schema.ORGANIZATION)
+    )
