@@ -1227,8 +1227,8 @@ def tx_screen(
     file); 4 finished, but some rows have decision `error`.
     """
     from screening.batch.names import BatchError, BatchUsageError, output_format
+    from screening.batch.transactions import run_tx_batch
     from screening.coalition.profiles import ProfileError, resolve_profile
-    from screening.coalition.rules import run_tx_batch
 
     try:
         output_format(input_path, output_path)

@@ -19,28 +19,17 @@ diversion route, not as a wrongdoer (reference/README.md).
 
 from __future__ import annotations
 
-import csv
-import json
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from lists.model import Source
 from screening.batch.names import (
-    OutputFormat,
-    ProgressCallback,
     QueryScreener,
-    ScreenerOrFactory,
-    atomic_output,
-    escape_cell,
-    output_format,
-    summary_tail,
 )
 from screening.coalition.goods import TIER_RANK, HsVerdict, HsVerdictKind, check_hs
 from screening.coalition.jurisdictions import (
@@ -55,8 +44,6 @@ from screening.coalition.transactions import (
     ADDRESS_FIELDS,
     COUNTRY_FIELDS,
     Transaction,
-    TxInput,
-    TxRow,
 )
 from screening.matching.results import Decision, Hit, ListVersionRef, Query, Thresholds
 
@@ -559,193 +546,3 @@ def screen_transaction(
         flags=flags,
         list_versions=ctx.list_versions,
     )
-
-
-# -- files -----------------------------------------------------------------------------------
-
-RowDecision = Literal["block", "review", "clear", "error"]
-ADDED_CSV_COLUMNS = ("decision", "risk_score", "flag_count", "flags", "error")
-
-
-@dataclass(slots=True)
-class TxRecord:
-    """The outcome for one input row: a screened transaction or an ``error`` with a reason."""
-
-    row: int
-    input: dict[str, str]
-    tx_id: str | None
-    decision: RowDecision
-    risk_score: int | None = None
-    flags: list[Flag] = field(default_factory=list)
-    error: str | None = None
-    line: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "tx_id": self.tx_id,
-            "decision": self.decision,
-            "risk_score": self.risk_score,
-            "flags": [flag.to_json() for flag in self.flags],
-            "row": self.row,
-            "line": self.line,
-            "error": self.error,
-            "input": self.input,
-        }
-
-
-def flags_text(flags: Sequence[Flag]) -> str:
-    """One cell: ``RULE severity: message`` per flag, ``|``-separated."""
-    return " | ".join(f"{flag.rule} {flag.severity.value}: {flag.message}" for flag in flags)
-
-
-def screen_tx_row(
-    row: TxRow,
-    screener: QueryScreener,
-    profile: InstitutionProfile,
-    thresholds: Thresholds | None = None,
-) -> tuple[TxRecord, list[ListVersionRef]]:
-    """One record; a row that cannot be read or screened becomes an ``error`` record."""
-    if row.transaction is None:
-        return _failed_tx(row, row.problem or "unreadable row"), []
-    try:
-        result = screen_transaction(row.transaction, screener, profile, thresholds)
-    except ValueError as exc:
-        return _failed_tx(row, str(exc) or type(exc).__name__), []
-    record = TxRecord(
-        row.number,
-        row.values,
-        result.tx_id,
-        result.decision.value,
-        result.risk_score,
-        result.flags,
-        line=row.line,
-    )
-    return record, result.list_versions
-
-
-def _failed_tx(row: TxRow, reason: str) -> TxRecord:
-    return TxRecord(row.number, row.values, row.tx_id, "error", error=reason, line=row.line)
-
-
-class TxJsonlWriter:
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-
-    def write(self, record: TxRecord) -> None:
-        self._out.write(self._encode(record.to_json()))
-        self._out.write("\n")
-
-
-class TxCsvWriter:
-    """The input columns as read, then the added columns; every cell escaped (OWASP)."""
-
-    def __init__(self, out: TextIO, header: Sequence[str], keys: Sequence[str], delimiter: str):
-        self._keys = list(keys)
-        self._writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL)
-        taken = {cell.strip().casefold() for cell in header}
-        added = [f"screening_{c}" if c in taken else c for c in ADDED_CSV_COLUMNS]
-        self._writer.writerow([escape_cell(cell) for cell in [*header, *added]])
-
-    def write(self, record: TxRecord) -> None:
-        cells = [record.input.get(key, "") for key in self._keys]
-        cells += [
-            record.decision,
-            "" if record.risk_score is None else str(record.risk_score),
-            str(len(record.flags)),
-            flags_text(record.flags),
-            record.error or "",
-        ]
-        self._writer.writerow([escape_cell(cell) for cell in cells])
-
-
-@dataclass(slots=True)
-class TxSummary:
-    input_path: Path
-    output_path: Path
-    output_format: OutputFormat
-    profile: str
-    rows: int = 0
-    block: int = 0
-    review: int = 0
-    clear: int = 0
-    error: int = 0
-    blank: int = 0
-    elapsed: float = 0.0
-    list_versions: list[ListVersionRef] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # the first few
-
-    def count(self, record: TxRecord) -> None:
-        self.rows += 1
-        if record.decision == "block":
-            self.block += 1
-        elif record.decision == "review":
-            self.review += 1
-        elif record.decision == "clear":
-            self.clear += 1
-        else:
-            self.error += 1
-            if len(self.errors) < _MAX_ERRORS_KEPT:
-                self.errors.append((record.row, record.error or ""))
-
-    def report_lines(self, errors_shown: int = 5) -> list[str]:
-        lines = [
-            f"{self.rows:,} transactions: block {self.block:,}, review {self.review:,}, "
-            f"clear {self.clear:,}, error {self.error:,}"
-            + (f" ({self.blank:,} blank rows skipped)" if self.blank else ""),
-            f"profile {self.profile}; elapsed {self.elapsed:.1f} s",
-        ]
-        lines += summary_tail(
-            self.list_versions,
-            self.errors,
-            self.error,
-            f"wrote {self.output_path} ({self.output_format})",
-            errors_shown,
-        )
-        return lines
-
-
-_MAX_ERRORS_KEPT = 20
-_PROGRESS_EVERY_SECONDS = 0.1
-
-
-def run_tx_batch(
-    input_path: Path,
-    output_path: Path,
-    screener: ScreenerOrFactory,
-    profile: InstitutionProfile,
-    thresholds: Thresholds | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> TxSummary:
-    """Screen every transaction of a CSV/JSONL/JSON file; one record per row, in order.
-
-    Same guarantees as `screening.batch.names.run_batch`: the screener factory is called only once
-    the input is known to be readable; the output appears (atomically) only when every row is
-    done. Raises `BatchUsageError`, `BatchInputError` (the input as a whole) or
-    `BatchOutputError`; screener and database errors propagate, leaving no output.
-    """
-    started = time.perf_counter()
-    fmt = output_format(input_path, output_path)
-    with TxInput(input_path) as table:
-        summary = TxSummary(input_path, output_path, fmt, profile.name)
-        active = screener if isinstance(screener, QueryScreener) else screener()
-        with atomic_output(output_path, "utf-8-sig" if fmt == "csv" else "utf-8") as out:
-            writer: TxJsonlWriter | TxCsvWriter = (
-                TxCsvWriter(out, table.header, table.keys, ";" if table.delimiter == ";" else ",")
-                if fmt == "csv"
-                else TxJsonlWriter(out)
-            )
-            next_report = 0.0
-            for row in table.rows():
-                record, versions = screen_tx_row(row, active, profile, thresholds)
-                writer.write(record)
-                summary.count(record)
-                summary.list_versions = summary.list_versions or versions
-                if on_progress is not None and (now := time.monotonic()) >= next_report:
-                    next_report = now + _PROGRESS_EVERY_SECONDS
-                    on_progress(table.bytes_read, table.total_bytes, summary.rows)
-            summary.blank = table.blank
-    if on_progress is not None:
-        on_progress(table.total_bytes, table.total_bytes, summary.rows)
-    summary.elapsed = time.perf_counter() - started
-    return summary

@@ -11,13 +11,11 @@ from typing import Any
 import pytest
 
 from screening.batch.names import MissingColumnError
+from screening.batch.transactions import TxInput, TxInputError, read_transactions
 from screening.coalition.transactions import (
     TRANSACTION_FIELDS,
     Transaction,
-    TxInput,
-    TxInputError,
     build_transaction,
-    read_transactions,
 )
 
 HEADER = (
