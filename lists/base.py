@@ -1,7 +1,8 @@
 """What every list adapter provides, so that detection, inspection and loading treat all alike.
 
-An adapter module (one per source: ``ofac``, ``uk``, ``eu``, ``un``) exposes one `ListFormat`
-per file format it reads. Each format does the same three steps: ``sniff`` (is this file mine,
+A source is a package (``lists.ofac``, ``lists.uk``, ``lists.eu``, ``lists.un``, ...) whose
+``FORMATS`` lists one `ListFormat` per file format it reads, each from its own module. A format
+module exports ``FORMAT`` and the three steps as public functions: ``sniff`` (is this file mine,
 from its first bytes), ``published`` (the publication date the file states) and ``entities``
 (read and map records to canonical `Entity` objects, streaming). Downloading (the first step of
 fetch -> read -> map) lives in `lists.fetch`, driven by the URL table in `lists.sources`.
@@ -48,9 +49,16 @@ class ReadReport:
     """
 
     warnings: list[str] = field(default_factory=list)
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def warn_once(self, key: str, message: str) -> None:
+        """Warn only the first time ``key`` is seen: one warning per kind of drift per file."""
+        if key not in self._warned:
+            self._warned.add(key)
+            self.warnings.append(message)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lists import eu, ofac, uk, un, xlsx
+from lists import au, ca, eu, jp, ofac, uk, un, us_csl, xlsx
 from lists.base import HEAD_BYTES, Head, ListFile, ListFormat
 from lists.errors import ListReadError, UnknownFormatError
 from lists.xml import root_info
 
-FORMATS: tuple[ListFormat, ...] = (*ofac.FORMATS, *uk.FORMATS, *eu.FORMATS, *un.FORMATS)
+FORMATS: tuple[ListFormat, ...] = (
+    *ofac.FORMATS,
+    *uk.FORMATS,
+    *eu.FORMATS,
+    *un.FORMATS,
+    *ca.FORMATS,
+    *au.FORMATS,
+    *jp.FORMATS,
+    *us_csl.FORMATS,
+)
 
 
 def read_head(path: Path) -> Head:

@@ -36,6 +36,7 @@ class EntityDraft:
     programs: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
     gender: str | None = None
     listed_on: dt.date | None = None
 
@@ -80,15 +81,25 @@ class EntityDraft:
     def add_related(self, party: str) -> None:
         _add_text(self.related, party)
 
+    def add_link(self, url: str) -> None:
+        _add_text(self.links, url)
+
     def note_listed_on(self, day: dt.date | None) -> None:
         """Keep the earliest listing date: a designation under several regimes has several."""
         if day is not None and (self.listed_on is None or day < self.listed_on):
             self.listed_on = day
 
-    def build(self, source: Source, entry_id: str, schema: Schema, ref: SourceRef) -> Entity:
-        """The validated entity; pydantic's ValidationError when a value does not fit."""
+    def build(
+        self, source: Source, entry_id: str, schema: Schema, ref: SourceRef, dataset: str = ""
+    ) -> Entity:
+        """The validated entity; pydantic's ValidationError when a value does not fit.
+
+        `dataset` names the list within the source (`lists.datasets`); it may be left empty
+        only for a source that publishes one list.
+        """
         return Entity(
             source=source,
+            dataset=dataset,
             entry_id=entry_id,
             schema=schema,
             names=self.names,
@@ -104,6 +115,7 @@ class EntityDraft:
             gender=self.gender,
             remarks=self.remarks,
             related=self.related,
+            links=self.links,
             ref=ref,
         )
 

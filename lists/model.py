@@ -220,6 +220,13 @@ class Entity(BaseModel):
     related: list[str] = Field(
         default_factory=list, description="Other parties the entry is linked to, as written."
     )
+    links: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Web pages the authority gives for the entry (e.g. the INTERPOL-UN Security Council "
+            "Special Notice); not part of the entry's content fingerprint."
+        ),
+    )
     ref: SourceRef
 
     @field_validator("nationalities", "citizenships", "countries")
@@ -230,11 +237,9 @@ class Entity(BaseModel):
     @model_validator(mode="after")
     def _known_dataset(self) -> Entity:
         # Imported here: lists.datasets imports Source from this module.
-        from lists.datasets import dataset_for, datasets_of
+        from lists.datasets import dataset_for
 
-        # TODO(datasets): every adapter names its dataset; then an empty one is an error.
-        if self.dataset or len(datasets_of(self.source)) == 1:
-            self.dataset = dataset_for(self.source, self.dataset).id
+        self.dataset = dataset_for(self.source, self.dataset).id
         return self
 
     @property

@@ -17,6 +17,12 @@ URLs as published by the authorities (checked in May 2026):
 - EU: the Financial Sanctions Files (FSF) full list, XML 1.1, as linked from the FSF RSS feed
   webgate.ec.europa.eu/fsd/fsf/public/rss. The token is the public one every FSF link carries.
 - UN: the Security Council Consolidated List in XML, English.
+- JP: the Ministry of Finance asset-freeze list, XLSX. MOF links a dated file
+  (shisantouketsuYYYYMMDD.xlsx) from www.mof.go.jp/policy/international_policy/gaitame_kawase/
+  gaitame/economic_sanctions/list.html; following that page is still to do, so the spec names
+  the current undated file.
+- US CSL: trade.gov's Consolidated Screening List, the CSV download linked from
+  trade.gov/consolidated-screening-list (data.trade.gov, no API key needed for the file).
 """
 
 from __future__ import annotations
@@ -98,6 +104,53 @@ SOURCES: dict[Source, SourceSpec] = {
             SourceFile(
                 "consolidated.xml",
                 "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+            ),
+        ),
+        directory=False,
+    ),
+    Source.CA: SourceSpec(
+        source=Source.CA,
+        title="Canada Consolidated Canadian Autonomous Sanctions List (SEMA), XML",
+        files=(
+            SourceFile(
+                "sema-lmes.xml",
+                "https://www.international.gc.ca/world-monde/assets/office_docs/"
+                "international_relations-relations_internationales/sanctions/sema-lmes.xml",
+            ),
+        ),
+        directory=False,
+    ),
+    Source.AU: SourceSpec(
+        source=Source.AU,
+        title="Australia DFAT Consolidated List, XLSX",
+        files=(
+            SourceFile(
+                "regulation8_consolidated.xlsx",
+                "https://www.dfat.gov.au/sites/default/files/regulation8_consolidated.xlsx",
+            ),
+        ),
+        directory=False,
+    ),
+    Source.JP: SourceSpec(
+        source=Source.JP,
+        title="Japan MOF asset-freeze list (Foreign Exchange Act), XLSX",
+        files=(
+            SourceFile(
+                "shisantouketsu.xlsx",
+                "https://www.mof.go.jp/policy/international_policy/gaitame_kawase/gaitame/"
+                "economic_sanctions/shisantouketsu.xlsx",
+            ),
+        ),
+        directory=False,
+    ),
+    Source.US_CSL: SourceSpec(
+        source=Source.US_CSL,
+        title="US Consolidated Screening List (trade.gov), CSV",
+        files=(
+            SourceFile(
+                "consolidated.csv",
+                "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
+                "consolidated.csv",
             ),
         ),
         directory=False,

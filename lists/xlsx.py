@@ -16,10 +16,13 @@ import datetime as dt
 import zipfile
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lists.base import Head
 from lists.errors import ListReadError
+
+if TYPE_CHECKING:
+    from openpyxl.packaging.core import DocumentProperties
 
 # The largest official workbook here (MOF, 1 MB) inflates to about 12 MB; these caps leave room
 # for lists many times that size while refusing a bomb long before memory is at risk.
@@ -94,6 +97,30 @@ def sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
+def properties(path: Path) -> DocumentProperties:
+    """The workbook's core properties (title, creator, created, modified: naive UTC datetimes).
+
+    `modified` is when the workbook was last saved, which for a list published as a spreadsheet
+    is the closest thing to a publication timestamp the file itself carries.
+    """
+    # Read from the core part alone, as openpyxl's reader does: opening the whole workbook
+    # would parse every shared string first (ten seconds for MOF's list).
+    from openpyxl.packaging.core import DocumentProperties as Properties
+    from openpyxl.xml.constants import ARC_CORE
+    from openpyxl.xml.functions import fromstring
+
+    check_archive(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            tree: Any = (
+                fromstring(archive.read(ARC_CORE)) if ARC_CORE in archive.namelist() else None
+            )
+            found = Properties.from_tree(tree) if tree is not None else None
+            return found or Properties()
+    except Exception as exc:  # zip, XML and openpyxl's own errors
+        raise ListReadError(path, f"not a readable XLSX workbook: {reason(exc)}") from None
+
+
 def sheet_rows(
     path: Path, sheet: int | str = 0
 ) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
@@ -118,6 +145,27 @@ def sheet_rows(
             raise ListReadError(
                 path, f"damaged XLSX workbook: {reason(exc)}", line=number + 1
             ) from None
+    finally:
+        workbook.close()
+
+
+def workbook_rows(path: Path) -> Generator[tuple[int, str, int, tuple[Any, ...]], None, None]:
+    """(sheet index, sheet title, row number from 1, raw values) of every worksheet, in order.
+
+    One opening serves all sheets: openpyxl parses every shared string whenever a workbook is
+    opened (ten seconds for MOF's 13,878 strings with phonetic runs), so a reader of many
+    sheets must not call `sheet_rows` once per sheet.
+    """
+    workbook = _open(path)
+    try:
+        for index, worksheet in enumerate(workbook.worksheets):
+            number = 0
+            try:
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                    yield index, worksheet.title, number, tuple(values)
+            except Exception as exc:  # openpyxl raises anything from zip, XML and its own parsing
+                where = f"damaged XLSX workbook (sheet {worksheet.title!r})"
+                raise ListReadError(path, f"{where}: {reason(exc)}", line=number + 1) from None
     finally:
         workbook.close()
 

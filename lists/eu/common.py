@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lists.model import Identifier, IdentifierType, Name, NameKind, Schema
 from lists.values.countries import to_iso2
-from lists.values.identifiers import classify_identifier, imo_check_digit_ok, normalize_imo
+from lists.values.identifiers import classify_identifier, imo_mentions, normalize_imo
 from lists.values.scripts import detect_script
 
 # The EU writes "M", "F" or "?" per name; "?" means unknown and maps to nothing.
@@ -263,7 +263,6 @@ def dedupe_identifiers(identifiers: Iterable[Identifier]) -> list[Identifier]:
 
 # --- vessels -------------------------------------------------------------------------------
 
-_IMO_MENTION = re.compile(r"\bIMO(?:\s*(?:number|no\.?|nr\.?|#))?\s*[:.]?\s*(\d{7})\b", re.I)
 _VESSEL_WORDS = re.compile(
     r"\b(?:vessel|ship|tanker|bulk carrier|cargo ship|container ship|M/V|M/T)\b", re.I
 )
@@ -293,12 +292,12 @@ def enterprise_schema(
         found.extend(
             Identifier(
                 type=IdentifierType.IMO,
-                value=match.group(1),
+                value=mention.number,
                 label="IMO number",
                 note="taken from the remark",
             )
-            for match in _IMO_MENTION.finditer(text)
-            if imo_check_digit_ok(match.group(1))
+            for mention in imo_mentions(text)
+            if mention.ship_check_digit_ok
         )
     if found:
         return Schema.VESSEL, dedupe_identifiers(found)

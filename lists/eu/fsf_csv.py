@@ -15,11 +15,9 @@ FSD's flat convention, with any other text kept as an address remark).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from lists.base import Head, ListFormat, ReadReport
 from lists.errors import ListReadError
@@ -34,6 +32,7 @@ from lists.eu.fsf import (
     to_entity,
 )
 from lists.model import Entity, Source
+from lists.textio import UTF16_MARKS, csv_records
 from lists.values.dates import parse_day
 
 FORMAT_NAME = "eu-fsf-csv"
@@ -142,7 +141,7 @@ COLUMNS: tuple[str, ...] = ENTITY_COLUMNS + tuple(
     )
 )
 _KNOWN = frozenset(column.lower() for column in COLUMNS)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENCODING_HINT = "the EU publishes this CSV in UTF-8 (re-saved in another encoding?)"
 
 
 class _Row:
@@ -163,7 +162,7 @@ def sniff(head: Head) -> bool:
     if head.is_dir or head.xml_root is not None:
         return False
     data = head.data
-    text = data.decode("utf-16", errors="replace") if data.startswith(_UTF16_BOMS) else head.text
+    text = data.decode("utf-16", errors="replace") if data.startswith(UTF16_MARKS) else head.text
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     header = {cell.strip().strip('"').lower() for cell in first_line.split(DELIMITER)}
     return len(header & _KNOWN) >= 2
@@ -171,38 +170,40 @@ def sniff(head: Head) -> bool:
 
 def published(path: Path) -> dt.date | None:
     """fileGenerationDate of the first data row (the EU repeats it on every row)."""
-    with path.open("rb") as handle:
-        for row in _rows(handle, path):
+    rows = _rows(path)
+    try:
+        for row in rows:
             text = row.get("fileGenerationDate")
             return parse_day(text, "%d/%m/%Y", "%Y-%m-%d") if text else None
+    finally:
+        rows.close()
     return None
 
 
 def entities(path: Path, report: ReadReport) -> Iterator[Entity]:
-    with path.open("rb") as handle:
-        group: list[_Row] = []
-        seen: dict[str, int] = {}
-        for row in _rows(handle, path):
-            logical_id = row.get("Entity_LogicalId")
-            if not logical_id:
-                report.warn(f"{path.name}:{row.line}: a row without Entity_LogicalId was skipped")
-                continue
-            if group and logical_id != group[0].get("Entity_LogicalId"):
-                yield from _entity(group, path, report)
-                group = []
-            if not group:
-                if logical_id in seen:
-                    raise ListReadError(
-                        path,
-                        f"the rows of entity {logical_id} are not together (it also appears "
-                        f"at line {seen[logical_id]}); this reader streams entity by entity",
-                        line=row.line,
-                        record=logical_id,
-                    )
-                seen[logical_id] = row.line
-            group.append(row)
-        if group:
+    group: list[_Row] = []
+    seen: dict[str, int] = {}
+    for row in _rows(path):
+        logical_id = row.get("Entity_LogicalId")
+        if not logical_id:
+            report.warn(f"{path.name}:{row.line}: a row without Entity_LogicalId was skipped")
+            continue
+        if group and logical_id != group[0].get("Entity_LogicalId"):
             yield from _entity(group, path, report)
+            group = []
+        if not group:
+            if logical_id in seen:
+                raise ListReadError(
+                    path,
+                    f"the rows of entity {logical_id} are not together (it also appears "
+                    f"at line {seen[logical_id]}); this reader streams entity by entity",
+                    line=row.line,
+                    record=logical_id,
+                )
+            seen[logical_id] = row.line
+        group.append(row)
+    if group:
+        yield from _entity(group, path, report)
 
 
 def _entity(rows: list[_Row], path: Path, report: ReadReport) -> Iterator[Entity]:
@@ -211,10 +212,10 @@ def _entity(rows: list[_Row], path: Path, report: ReadReport) -> Iterator[Entity
         yield entity
 
 
-def _rows(handle: BinaryIO, path: Path) -> Iterator[_Row]:
-    reader = csv.reader(_decoded_lines(handle, path), delimiter=DELIMITER)
+def _rows(path: Path) -> Generator[_Row, None, None]:
+    records = csv_records(path, "utf-8", delimiter=DELIMITER, strict=False, hint=_ENCODING_HINT)
     try:
-        header = next(reader, None)
+        _, header = next(records, (1, None))
         if header is None:
             raise ListReadError(path, "the file is empty", line=1)
         columns = [cell.strip().lower() for cell in header]
@@ -226,10 +227,7 @@ def _rows(handle: BinaryIO, path: Path) -> Iterator[_Row]:
                 "from the header",
                 line=1,
             )
-        end_of_previous = reader.line_num
-        for cells in reader:
-            line = end_of_previous + 1
-            end_of_previous = reader.line_num
+        for line, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(columns):
@@ -240,31 +238,8 @@ def _rows(handle: BinaryIO, path: Path) -> Iterator[_Row]:
                     line=line,
                 )
             yield _Row(line, dict(zip(columns, cells, strict=True)))
-    except csv.Error as exc:
-        raise ListReadError(path, f"malformed CSV: {exc}", line=reader.line_num) from None
-
-
-def _decoded_lines(handle: BinaryIO, path: Path) -> Iterator[str]:
-    # Decoding line by line (not through a text wrapper) gives the exact line of a bad byte.
-    for number, raw in enumerate(handle, start=1):
-        if number == 1:
-            if raw.startswith(_UTF16_BOMS):
-                raise ListReadError(
-                    path,
-                    "the file is UTF-16; the EU publishes this CSV in UTF-8 (re-saved by a "
-                    "spreadsheet program?)",
-                    line=1,
-                )
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ListReadError(
-                path,
-                f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}; the EU "
-                "publishes this CSV in UTF-8 (re-saved in another encoding?)",
-                line=number,
-            ) from None
+    finally:
+        records.close()
 
 
 def _record(rows: list[_Row]) -> FsfRecord:

@@ -43,6 +43,7 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.ofac.datasets import dataset_of_file
 from lists.ofac.facts import VESSEL_COLUMN_REMARKS, Facts, add_labelled, country_code
 from lists.values.dates import day_date
 from lists.values.scripts import detect_script
@@ -338,7 +339,7 @@ def _profile_entity(
     _add_sanctions_entries(facts, index.entries.get(profile_id, []), refs)
     _add_relations(facts, index.relations.get(profile_id, []), index)
     ref = SourceRef(format=FORMAT_NAME, file=path.name, record=fixed_ref)
-    return facts.build(Source.OFAC, entry_id, schema, ref)
+    return facts.build(Source.OFAC, entry_id, schema, ref, dataset_of_file(ref.file))
 
 
 def _add_sanctions_entries(facts: Facts, entries: list[_SanctionsEntry], refs: _References) -> None:

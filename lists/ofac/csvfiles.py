@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lists.errors import ListReadError
+from lists.textio import csv_records
 
 ENCODING = "cp1252"
 END_OF_FILE = "\x1a"
 NULL = "-0-"
+_ENCODING_HINT = "OFAC writes these files in Windows-1252 (wrong file, or damaged download?)"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One CSV record: its fields (nulls as None), the fields as written, and its last line."""
+    """One CSV record: the line it starts on, its fields (nulls as None), the fields as written."""
 
     line: int
     fields: tuple[str | None, ...]
@@ -42,44 +44,23 @@ def field_value(text: str) -> str | None:
     return value
 
 
-def _decoded_lines(path: Path) -> Iterator[str]:
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                yield raw.decode(ENCODING)
-            except UnicodeDecodeError as exc:
-                raise ListReadError(
-                    path,
-                    f"byte 0x{raw[exc.start]:02X} at column {exc.start + 1} is not valid "
-                    f"{ENCODING} (Windows-1252), the encoding OFAC uses for these files",
-                    line=number,
-                ) from None
-
-
 def read_records(path: Path, field_count: int, what: str) -> Iterator[tuple[int, int, list[str]]]:
     """(line, ent_num, fields as written) of each record, checked for field count and ent_num."""
-    reader = csv.reader(_decoded_lines(path), strict=True)
-    try:
-        for fields in reader:
-            fields = _without_end_of_file(fields)
-            if not fields:
-                continue
-            line = reader.line_num
-            if len(fields) != field_count:
-                raise ListReadError(
-                    path,
-                    f"expected {field_count} fields in an OFAC {what} row, found {len(fields)} "
-                    "(truncated or not an OFAC file?)",
-                    line=line,
-                )
-            ent_num = fields[0].strip()
-            if not ent_num.isdigit():
-                raise ListReadError(path, f"ent_num must be a number, found {ent_num!r}", line=line)
-            yield line, int(ent_num), fields
-    except csv.Error as exc:
-        raise ListReadError(
-            path, f"malformed CSV ({exc}); the file may be truncated", line=reader.line_num
-        ) from None
+    for line, fields in csv_records(path, ENCODING, hint=_ENCODING_HINT):
+        fields = _without_end_of_file(fields)
+        if not fields:
+            continue
+        if len(fields) != field_count:
+            raise ListReadError(
+                path,
+                f"expected {field_count} fields in an OFAC {what} row, found {len(fields)} "
+                "(truncated or not an OFAC file?)",
+                line=line,
+            )
+        ent_num = fields[0].strip()
+        if not ent_num.isdigit():
+            raise ListReadError(path, f"ent_num must be a number, found {ent_num!r}", line=line)
+        yield line, int(ent_num), fields
 
 
 def read_rows(path: Path, field_count: int, what: str) -> Iterator[Row]:

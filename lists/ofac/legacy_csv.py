@@ -52,6 +52,7 @@ from lists.ofac.csvfiles import (
     read_records,
     read_rows,
 )
+from lists.ofac.datasets import dataset_of_file
 from lists.ofac.facts import Facts, country_code
 from lists.ofac.names import person_name_from_csv, plain_name
 from lists.ofac.remarks import iter_programs, parse_remarks
@@ -411,7 +412,7 @@ def _entity(
     for address in addresses:
         _add_address(facts, address)
     ref = SourceRef(format=FORMAT_NAME, file=csv_set.primary.name, record=str(row.line))
-    return facts.build(Source.OFAC, str(row.ent_num), schema, ref)
+    return facts.build(Source.OFAC, str(row.ent_num), schema, ref, dataset_of_file(ref.file))
 
 
 def _schema(path: Path, row: Row, sdn_type: str | None) -> Schema:

@@ -35,6 +35,7 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.ofac.datasets import dataset_of_file
 from lists.ofac.facts import Facts, add_labelled, country_code
 from lists.ofac.names import person_name, person_name_from_csv, plain_name
 from lists.ofac.remarks import parse_ofac_date, parse_remarks
@@ -140,7 +141,7 @@ def _entity(path: Path, entry: etree._Element) -> Entity:
     facts.merge(parse_remarks(text_of(entry, "remarks"), schema))
     _add_unknown_children(facts, entry)
     ref = SourceRef(format=FORMAT_NAME, file=path.name, record=str(line) if line else uid)
-    return facts.build(Source.OFAC, uid, schema, ref)
+    return facts.build(Source.OFAC, uid, schema, ref, dataset_of_file(ref.file))
 
 
 def _name(

@@ -9,6 +9,13 @@ Group ID.
 from __future__ import annotations
 
 from lists.base import ListFormat
-from lists.uk import fcdo, ofsi, ofsi_legacy
+from lists.uk import fcdo, ofsi_csv, ofsi_legacy, ofsi_xlsx
 
-FORMATS: tuple[ListFormat, ...] = (*ofsi.FORMATS, *ofsi_legacy.FORMATS, *fcdo.FORMATS)
+FORMATS: tuple[ListFormat, ...] = (
+    ofsi_csv.FORMAT,
+    ofsi_xlsx.FORMAT,
+    ofsi_legacy.FORMAT,
+    fcdo.FORMAT,
+)
+
+__all__ = ["FORMATS"]

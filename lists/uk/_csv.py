@@ -1,81 +1,53 @@
-"""CSV rows with their line numbers, decoded strictly, for the OFSI CSV layouts.
+"""What the two OFSI CSV layouts share: recognising their header and reading their date line.
 
-Cells hold line breaks (statements of reasons, addresses), so records are read with the csv
-module, never line by line. Bytes are decoded one physical line at a time so that an encoding
-error names its line; a quoted cell still open at the end of the file (a truncated download)
-is an error, not a short last record.
+Decoding and CSV records (cells hold line breaks: statements of reasons, addresses) come from
+`lists.textio`, which names the line of any encoding error or malformed record.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-from collections.abc import Generator, Iterator
+import datetime as dt
 from pathlib import Path
-from typing import BinaryIO
 
-from lists.errors import ListReadError
+from lists.base import Head
+from lists.textio import UTF16_MARKS, csv_records
+from lists.uk import conlist
 
-# Statements of reasons run to a few thousand characters; allow far more, but not unbounded.
-_MAX_CELL = 1_000_000
-_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_CHUNK = 1 << 20
+# Columns only the 2022 layout has; the pre-2022 one has "NI Number" instead.
+_LAYOUT_2022_COLUMNS = ("Alias Quality", "National Identification Number", "Name Non-Latin Script")
 
 
-def is_utf8(path: Path) -> bool:
-    """Whether the whole file decodes as UTF-8 (read in chunks; memory stays flat)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+def is_conlist_csv(head: Head, *, layout_2022: bool) -> bool:
+    """Whether the head is an OFSI CSV of the requested layout (header on line 1 or 2).
+
+    The header is recognised by most of its usual columns, not all, so that a file missing a
+    required one is still read as OFSI's and refused with the column's name.
+    """
+    if head.is_dir or head.xml_root is not None:
         return False
-    except OSError as exc:
-        raise ListReadError(path, f"cannot read: {exc.strerror}") from None
-    return True
+    for line in _head_lines(head)[:2]:
+        names = _header_names(line)
+        if conlist.looks_like_conlist_header(names):
+            return any(column in names for column in _LAYOUT_2022_COLUMNS) is layout_2022
+    return False
 
 
-def csv_rows(path: Path, encoding: str) -> Generator[tuple[int, list[str]], None, None]:
-    """(first line number, cells) for each CSV record; `ListReadError` on any malformation."""
-    csv.field_size_limit(max(csv.field_size_limit(), _MAX_CELL))
+def published_in_csv(path: Path, encoding: str) -> dt.date | None:
+    """The date of the "Last Updated" line, reading no further than it."""
+    rows = csv_records(path, encoding)
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ListReadError(path, f"cannot read: {exc.strerror}") from None
-    with handle:
-        reader = csv.reader(_decoded_lines(path, handle, encoding), strict=True)
-        first_line = 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise ListReadError(
-                    path, f"malformed CSV ({exc}); truncated or damaged file?", line=first_line
-                ) from None
-            yield first_line, cells
-            first_line = reader.line_num + 1
+        return conlist.published_in(rows)
+    finally:
+        rows.close()
 
 
-def _decoded_lines(path: Path, handle: BinaryIO, encoding: str) -> Iterator[str]:
-    for number, raw in enumerate(handle, start=1):
-        if number == 1:
-            if raw.startswith(_UTF16_MARKS):
-                raise ListReadError(
-                    path, f"the file is UTF-16 encoded; expected {encoding} text", line=1
-                )
-            if raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            yield raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            bad = raw[exc.start : exc.start + 1].hex()
-            raise ListReadError(
-                path,
-                f"not valid {encoding} text (byte 0x{bad} at column {exc.start + 1}); "
-                "wrong encoding or damaged file",
-                line=number,
-            ) from None
+def _head_lines(head: Head) -> list[str]:
+    data = head.data
+    if data.startswith(UTF16_MARKS):
+        # Recognised so that reading can say "UTF-16" instead of "unknown format".
+        return data.decode("utf-16", errors="replace").splitlines()[:3]
+    return head.text.splitlines()[:3]
+
+
+def _header_names(line: str) -> list[str]:
+    return [cell.strip().strip('"') for cell in line.split(",")]

@@ -26,13 +26,12 @@ from lists.uk._text import (
     countries_in,
     document_number,
     emails,
-    imo_numbers,
     issuing_country,
     mmsi_numbers,
     split_numbered,
 )
 from lists.values.countries import to_iso2
-from lists.values.identifiers import classify_identifier
+from lists.values.identifiers import classify_identifier, imo_mentions
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.WEAK_ALIAS: 2, NameKind.FORMER: 3}
 _BRACKETED_COUNTRY = re.compile(r"\(([^()]+)\)\s*$")
@@ -184,17 +183,21 @@ class UkDraft(EntityDraft):
 
     def add_vessel_numbers(self, text: str, label: str) -> None:
         """IMO and MMSI numbers stated in free text."""
-        for number in imo_numbers(text):
-            self.add_identifier(Identifier(type=IdentifierType.IMO, value=number, label=label))
+        for mention in imo_mentions(text):
+            self.add_identifier(
+                Identifier(type=IdentifierType.IMO, value=mention.number, label=label)
+            )
         for number in mmsi_numbers(text):
             self.add_identifier(Identifier(type=IdentifierType.MMSI, value=number, label=label))
 
     # --- the result -----------------------------------------------------------------------
 
-    def build(self, source: Source, entry_id: str, schema: Schema, ref: SourceRef) -> Entity:
+    def build(
+        self, source: Source, entry_id: str, schema: Schema, ref: SourceRef, dataset: str = ""
+    ) -> Entity:
         """The entity with its names primary first, then aliases, weak aliases, former names."""
         self.names.sort(key=lambda name: _KIND_ORDER[name.kind])
-        return super().build(source, entry_id, schema, ref)
+        return super().build(source, entry_id, schema, ref, dataset)
 
 
 def _without_label(value: str) -> str:

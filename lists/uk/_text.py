@@ -13,7 +13,6 @@ import re
 from lists.model import PartialDate
 from lists.values.countries import to_iso2
 from lists.values.dates import parse_partial_date
-from lists.values.identifiers import normalize_imo
 
 # "(1) ", "1) ", "(a) ", "a) " at the start of the text or after a space or punctuation.
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s.,;:]))\(?(?:[1-9]\d?|[a-h])\)\s*")
@@ -104,7 +103,6 @@ def issuing_country(details: str | None) -> str | None:
 # A document or registration number: at least 5 characters with a digit, optionally led by up to
 # four capital letters ("DA0001564", "SE-011697", "05AT521433"). Dates never qualify.
 _DOCUMENT_NUMBER = re.compile(r"\b(?=[A-Z-]{0,5}\d)[A-Z]{0,4}-?\d[0-9A-Z-]{4,}\b")
-_IMO_MENTION = re.compile(r"\bIMO\)?(?:\s*(?:number|no)\.?)?\)?\s*:?\s*(\d{7})(?!\d)", re.I)
 _MMSI_MENTION = re.compile(r"\bMMSI\)?(?:\s*(?:number|no)\.?)?\)?\s*:?\s*(\d{9})(?!\d)", re.I)
 # A UN reference number: "QDi.246", "KPe.064", and the older "QE.A.146.14" and "E.99.II.9".
 UN_REFERENCE_TOKEN = r"[A-Za-z]{1,4}(?:\.[A-Za-z0-9]+)*\.[A-Za-z0-9]*\d[A-Za-z0-9]*"
@@ -119,20 +117,6 @@ def document_number(text: str) -> str | None:
     """The first thing in `text` that looks like a document or registration number."""
     match = _DOCUMENT_NUMBER.search(text)
     return match.group(0) if match else None
-
-
-def imo_numbers(text: str) -> list[str]:
-    """IMO numbers a text states: "IMO number: 5571322", "(IMO number):7408873", "IMO: 8937675".
-
-    Only a number that directly follows "IMO" counts, so a list of other vessels ("vessels with
-    IMO Number: (a) Chol Ryong ... 8606173") is not read as the entry's own number.
-    """
-    found: list[str] = []
-    for match in _IMO_MENTION.finditer(text):
-        number = normalize_imo(match.group(1))
-        if number and number not in found:
-            found.append(number)
-    return found
 
 
 def mmsi_numbers(text: str) -> list[str]:

@@ -99,6 +99,9 @@ _NAME_KINDS = {
     "fka": NameKind.FORMER,
 }
 
+# The list these entries belong to (lists.datasets).
+DATASET = "uk_ofsi"
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -328,7 +331,7 @@ class _ConListReader:
                 for value in self._values(group, column):
                     draft.add_remark(f"{column}: {value}")
         ref = SourceRef(format=self.format_name, file=self.path.name, record=group_id)
-        return draft.build(Source.UK, group_id, schema, ref)
+        return draft.build(Source.UK, group_id, schema, ref, DATASET)
 
     @staticmethod
     def _values(group: _Group, column: str) -> list[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -159,12 +159,15 @@ _KNOWN = frozenset(
     }
 )
 
+# The list these entries belong to (lists.datasets).
+DATASET = "uk_sanctions_list"
+
 
 # The root start tag, for a head too damaged for the XML parser to report its root.
 _ROOT_TAG = re.compile(rb"<Designations[\s>]")
 
 
-def _sniff(head: Head) -> bool:
+def sniff(head: Head) -> bool:
     if head.xml_root is not None:
         return head.xml_root == _ROOT and not head.xml_namespace
     # Claimed so that reading reports the damage with its line instead of "unknown format".
@@ -173,7 +176,7 @@ def _sniff(head: Head) -> bool:
     )
 
 
-def _published(path: Path) -> dt.date | dt.datetime | None:
+def published(path: Path) -> dt.date | dt.datetime | None:
     root: dict[str, str] = {}
     for element in iter_elements(path, {_DATE_GENERATED, _RECORD}, root_attrib=root):
         # DateGenerated precedes the first Designation; stop there either way.
@@ -194,15 +197,12 @@ def _published(path: Path) -> dt.date | dt.datetime | None:
 class _FileContext:
     path: Path
     report: ReadReport
-    warned: set[str] = field(default_factory=set)
 
     def warn_once(self, key: str, message: str) -> None:
-        if key not in self.warned:
-            self.warned.add(key)
-            self.report.warn(message)
+        self.report.warn_once(key, message)
 
 
-def _entities(path: Path, report: ReadReport) -> Iterator[Entity]:
+def entities(path: Path, report: ReadReport) -> Iterator[Entity]:
     context = _FileContext(path, report)
     first_seen: dict[str, int] = {}  # UniqueID -> line; a few bytes per designation
     for element in iter_elements(path, {_RECORD}):
@@ -248,7 +248,7 @@ def _map_designation(element: etree._Element, context: _FileContext) -> Entity |
         _read_ship_details(details, draft)
     _read_unknown_elements(element, draft, context)
     ref = SourceRef(format=FORMAT_NAME, file=context.path.name, record=unique_id)
-    return draft.build(Source.UK, unique_id, schema, ref)
+    return draft.build(Source.UK, unique_id, schema, ref, DATASET)
 
 
 def _schema(element: etree._Element, unique_id: str, context: _FileContext) -> Schema:
@@ -480,14 +480,12 @@ def _inside(node: etree._Element, ancestor: str) -> bool:
     return any(local_name(parent.tag) == ancestor for parent in node.iterancestors())
 
 
-FORMATS: tuple[ListFormat, ...] = (
-    ListFormat(
-        name=FORMAT_NAME,
-        source=Source.UK,
-        description="FCDO UK Sanctions List XML (UK-Sanctions-List.xml)",
-        sniff=_sniff,
-        published=_published,
-        entities=_entities,
-        id_scheme="uk-sanctions-list-unique-id",
-    ),
+FORMAT = ListFormat(
+    name=FORMAT_NAME,
+    source=Source.UK,
+    description="FCDO UK Sanctions List XML (UK-Sanctions-List.xml)",
+    sniff=sniff,
+    published=published,
+    entities=entities,
+    id_scheme="uk-sanctions-list-unique-id",
 )

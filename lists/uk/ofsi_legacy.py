@@ -20,42 +20,33 @@ from pathlib import Path
 
 from lists.base import Head, ListFormat, ReadReport
 from lists.model import Entity, Source
+from lists.textio import csv_records, utf8_or
 from lists.uk import conlist
-from lists.uk._csv import csv_rows, is_utf8
-from lists.uk.ofsi import is_conlist_csv
+from lists.uk._csv import is_conlist_csv, published_in_csv
 
 FORMAT_NAME = "uk-ofsi-legacy-csv"
+_ENCODING = "cp1252"
 
 
-def _encoding(path: Path) -> str:
-    return "utf-8" if is_utf8(path) else "cp1252"
-
-
-def _sniff(head: Head) -> bool:
+def sniff(head: Head) -> bool:
     return is_conlist_csv(head, layout_2022=False)
 
 
-def _published(path: Path) -> dt.date | None:
-    rows = csv_rows(path, "cp1252")  # the first line is ASCII in either encoding
-    try:
-        return conlist.published_in(rows)
-    finally:
-        rows.close()
+def published(path: Path) -> dt.date | None:
+    return published_in_csv(path, _ENCODING)  # the first line is ASCII in either encoding
 
 
-def _entities(path: Path, report: ReadReport) -> Iterator[Entity]:
-    rows = csv_rows(path, _encoding(path))
+def entities(path: Path, report: ReadReport) -> Iterator[Entity]:
+    rows = csv_records(path, utf8_or(path, _ENCODING))
     return conlist.read_entities(path, rows, conlist.LAYOUT_LEGACY, report, exact_width=True)
 
 
-FORMATS: tuple[ListFormat, ...] = (
-    ListFormat(
-        name=FORMAT_NAME,
-        source=Source.UK,
-        description="OFSI/HM Treasury Consolidated List, pre-2022 CSV (sanctionsconlist.csv)",
-        sniff=_sniff,
-        published=_published,
-        entities=_entities,
-        id_scheme="ofsi-group-id",
-    ),
+FORMAT = ListFormat(
+    name=FORMAT_NAME,
+    source=Source.UK,
+    description="OFSI/HM Treasury Consolidated List, pre-2022 CSV (sanctionsconlist.csv)",
+    sniff=sniff,
+    published=published,
+    entities=entities,
+    id_scheme="ofsi-group-id",
 )

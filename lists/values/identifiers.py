@@ -3,11 +3,15 @@
 OFAC writes "Passport", "National ID No.", "Tax ID No.", "SWIFT/BIC", "Vessel Registration
 Identification" and "Digital Currency Address - XBT"; the EU writes "passport", "id",
 "regnumber"; the UK writes "Passport Number". Adapters keep the original label next to the type.
+
+IMO numbers are read here too: `normalize_imo` for a value, `imo_mentions` for free text, and
+`imo_check_digit_ok` to tell a ship's number from an IMO company number.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lists.model import IdentifierType
 
@@ -82,3 +86,43 @@ def imo_check_digit_ok(digits: str) -> bool:
         return False
     check = sum(int(d) * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10
     return check == int(digits[6])
+
+
+# "IMO number: 5571322", "IMO No. 9122552", "IMO: 8937675", "IMO#9122552", "(IMO number):7408873",
+# "Company Number IMO 5434358", "International Maritime Organization (IMO) Number: 1790183".
+# Only a number that directly follows "IMO" (and its label words) counts, so a list of other
+# vessels ("vessels with IMO Number: (a) Chol Ryong ... 8606173") is not read as one number.
+_IMO_MENTION = re.compile(
+    r"\b(?P<label>International Maritime Organization \(IMO\) Number"
+    r"|(?:Company Number )?IMO\)?(?:\s*(?:number|no\.?|nr\.?|#))?)"
+    r"\)?\s*[:.]?\s*(?P<number>\d{7})(?!\d)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ImoMention:
+    """An IMO number stated in free text, with the words that introduce it."""
+
+    label: str  # as written, brackets dropped: "IMO number", "Company Number IMO"
+    number: str  # 7 digits
+
+    @property
+    def ship_check_digit_ok(self) -> bool:
+        """Whether the number passes the ship check digit (company numbers usually fail it)."""
+        return imo_check_digit_ok(self.number)
+
+
+def imo_mentions(text: str | None) -> list[ImoMention]:
+    """Each IMO number a free text states, once, in the order written.
+
+    Whether the number is a ship's or an IMO company and registered owner number is for the
+    caller to decide (`ImoMention.ship_check_digit_ok`, and the wording around it).
+    """
+    found: dict[str, ImoMention] = {}
+    for match in _IMO_MENTION.finditer(text or ""):
+        label = match["label"]
+        if "(IMO)" not in label:
+            label = " ".join(label.replace(")", " ").split())
+        found.setdefault(match["number"], ImoMention(label=label, number=match["number"]))
+    return list(found.values())

@@ -3,36 +3,29 @@
 `read_transactions(path)` streams the rows of a CSV, JSONL or JSON file, one `TxRow` each, in
 order, with either the validated transaction or the reason the row could not be read; the
 formats are documented on `screening.coalition.transactions`. `run_tx_batch` screens every row
-with the rules and writes one record per row.
+with the rules through the batch runner (`screening.batch.runner`) and writes one record per
+row, as JSON lines or as the input CSV with decision, risk_score, flag_count, flags and error
+added (`screening.batch.writers`).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import json
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
-from screening.batch.names import (
-    BatchInputError,
-    CsvInput,
-    MissingColumnError,
-    OutputFormat,
-    ProgressCallback,
-    QueryScreener,
-    ScreenerOrFactory,
-    atomic_output,
-    escape_cell,
-    output_format,
-    summary_tail,
-)
+from screening.batch.errors import BatchInputError, MissingColumnError
+from screening.batch.inputs import CsvInput
+from screening.batch.names import QueryScreener, ScreenerOrFactory, open_screener
+from screening.batch.runner import BatchSummary, ProgressCallback, run
+from screening.batch.writers import output_format, record_file
 from screening.coalition.profiles import InstitutionProfile
 from screening.coalition.rules import Flag, screen_transaction
 from screening.coalition.transactions import (
@@ -109,12 +102,13 @@ class TxCsvInput:
     def delimiter(self) -> str:
         return self.table.delimiter
 
-    def rows(self) -> Iterator[TxRow | None]:
-        """Each data row; None for a blank row (it keeps its number)."""
+    @property
+    def blank(self) -> int:
+        return self.table.blank
+
+    def rows(self) -> Iterator[TxRow]:
+        """Each non-blank data row (blank rows keep their number and are counted in `blank`)."""
         for row in self.table.rows():
-            if row.is_blank:
-                yield None
-                continue
             if row.problem:
                 yield TxRow(row.number, row.values, problem=row.problem, line=row.line)
                 continue
@@ -278,7 +272,6 @@ class TxInput:
         except OSError as exc:
             raise TxInputError(f"{path}: {exc.strerror or exc}") from None
         self._csv = TxCsvInput(path) if self.kind == "csv" else None
-        self.blank = 0
         self._json_rows = 0
 
     @property
@@ -299,6 +292,11 @@ class TxInput:
         return self._csv.table.encoding if self._csv else "utf-8"
 
     @property
+    def blank(self) -> int:
+        """Blank CSV rows skipped so far (JSONL blank lines are not rows at all)."""
+        return self._csv.blank if self._csv else 0
+
+    @property
     def bytes_read(self) -> int:
         if self._csv:
             return self._csv.table.bytes_read
@@ -307,11 +305,7 @@ class TxInput:
     def rows(self) -> Iterator[TxRow]:
         """Every transaction row in order; blank CSV rows are counted in `blank`, not yielded."""
         if self._csv is not None:
-            for row in self._csv.rows():
-                if row is None:
-                    self.blank += 1
-                else:
-                    yield row
+            yield from self._csv.rows()
             return
         reader = read_jsonl if self.kind == "jsonl" else read_json_array
         for row in reader(self.path):
@@ -341,6 +335,7 @@ def read_transactions(path: Path) -> Iterator[TxRow]:
 
 TxRowDecision = Literal["block", "review", "clear", "error"]
 
+TX_DECISIONS = ("block", "review", "clear")
 ADDED_CSV_COLUMNS = ("decision", "risk_score", "flag_count", "flags", "error")
 
 
@@ -356,6 +351,7 @@ class TxRecord:
     flags: list[Flag] = field(default_factory=list)
     error: str | None = None
     line: int | None = None
+    list_versions: list[ListVersionRef] = field(default_factory=list)  # not written out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -369,6 +365,16 @@ class TxRecord:
             "input": self.input,
         }
 
+    def csv_cells(self) -> list[str]:
+        """The values of `ADDED_CSV_COLUMNS`."""
+        return [
+            self.decision,
+            "" if self.risk_score is None else str(self.risk_score),
+            str(len(self.flags)),
+            flags_text(self.flags),
+            self.error or "",
+        ]
+
 
 def flags_text(flags: Sequence[Flag]) -> str:
     """One cell: ``RULE severity: message`` per flag, ``|``-separated."""
@@ -380,15 +386,15 @@ def screen_tx_row(
     screener: QueryScreener,
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
-) -> tuple[TxRecord, list[ListVersionRef]]:
+) -> TxRecord:
     """One record; a row that cannot be read or screened becomes an ``error`` record."""
     if row.transaction is None:
-        return _failed_tx(row, row.problem or "unreadable row"), []
+        return _failed_tx(row, row.problem or "unreadable row")
     try:
         result = screen_transaction(row.transaction, screener, profile, thresholds)
     except ValueError as exc:
-        return _failed_tx(row, str(exc) or type(exc).__name__), []
-    record = TxRecord(
+        return _failed_tx(row, str(exc) or type(exc).__name__)
+    return TxRecord(
         row.number,
         row.values,
         result.tx_id,
@@ -396,94 +402,12 @@ def screen_tx_row(
         result.risk_score,
         result.flags,
         line=row.line,
+        list_versions=result.list_versions,
     )
-    return record, result.list_versions
 
 
 def _failed_tx(row: TxRow, reason: str) -> TxRecord:
     return TxRecord(row.number, row.values, row.tx_id, "error", error=reason, line=row.line)
-
-
-class TxJsonlWriter:
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-
-    def write(self, record: TxRecord) -> None:
-        self._out.write(self._encode(record.to_json()))
-        self._out.write("\n")
-
-
-class TxCsvWriter:
-    """The input columns as read, then the added columns; every cell escaped (OWASP)."""
-
-    def __init__(self, out: TextIO, header: Sequence[str], keys: Sequence[str], delimiter: str):
-        self._keys = list(keys)
-        self._writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL)
-        taken = {cell.strip().casefold() for cell in header}
-        added = [f"screening_{c}" if c in taken else c for c in ADDED_CSV_COLUMNS]
-        self._writer.writerow([escape_cell(cell) for cell in [*header, *added]])
-
-    def write(self, record: TxRecord) -> None:
-        cells = [record.input.get(key, "") for key in self._keys]
-        cells += [
-            record.decision,
-            "" if record.risk_score is None else str(record.risk_score),
-            str(len(record.flags)),
-            flags_text(record.flags),
-            record.error or "",
-        ]
-        self._writer.writerow([escape_cell(cell) for cell in cells])
-
-
-@dataclass(slots=True)
-class TxSummary:
-    input_path: Path
-    output_path: Path
-    output_format: OutputFormat
-    profile: str
-    rows: int = 0
-    block: int = 0
-    review: int = 0
-    clear: int = 0
-    error: int = 0
-    blank: int = 0
-    elapsed: float = 0.0
-    list_versions: list[ListVersionRef] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # the first few
-
-    def count(self, record: TxRecord) -> None:
-        self.rows += 1
-        if record.decision == "block":
-            self.block += 1
-        elif record.decision == "review":
-            self.review += 1
-        elif record.decision == "clear":
-            self.clear += 1
-        else:
-            self.error += 1
-            if len(self.errors) < _MAX_ERRORS_KEPT:
-                self.errors.append((record.row, record.error or ""))
-
-    def report_lines(self, errors_shown: int = 5) -> list[str]:
-        lines = [
-            f"{self.rows:,} transactions: block {self.block:,}, review {self.review:,}, "
-            f"clear {self.clear:,}, error {self.error:,}"
-            + (f" ({self.blank:,} blank rows skipped)" if self.blank else ""),
-            f"profile {self.profile}; elapsed {self.elapsed:.1f} s",
-        ]
-        lines += summary_tail(
-            self.list_versions,
-            self.errors,
-            self.error,
-            f"wrote {self.output_path} ({self.output_format})",
-            errors_shown,
-        )
-        return lines
-
-
-_MAX_ERRORS_KEPT = 20
-_PROGRESS_EVERY_SECONDS = 0.1
 
 
 def run_tx_batch(
@@ -493,7 +417,7 @@ def run_tx_batch(
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
     on_progress: ProgressCallback | None = None,
-) -> TxSummary:
+) -> BatchSummary:
     """Screen every transaction of a CSV/JSONL/JSON file; one record per row, in order.
 
     Same guarantees as `screening.batch.names.run_batch`: the screener factory is called only once
@@ -504,25 +428,21 @@ def run_tx_batch(
     started = time.perf_counter()
     fmt = output_format(input_path, output_path)
     with TxInput(input_path) as table:
-        summary = TxSummary(input_path, output_path, fmt, profile.name)
-        active = screener if isinstance(screener, QueryScreener) else screener()
-        with atomic_output(output_path, "utf-8-sig" if fmt == "csv" else "utf-8") as out:
-            writer: TxJsonlWriter | TxCsvWriter = (
-                TxCsvWriter(out, table.header, table.keys, ";" if table.delimiter == ";" else ",")
-                if fmt == "csv"
-                else TxJsonlWriter(out)
-            )
-            next_report = 0.0
-            for row in table.rows():
-                record, versions = screen_tx_row(row, active, profile, thresholds)
-                writer.write(record)
-                summary.count(record)
-                summary.list_versions = summary.list_versions or versions
-                if on_progress is not None and (now := time.monotonic()) >= next_report:
-                    next_report = now + _PROGRESS_EVERY_SECONDS
-                    on_progress(table.bytes_read, table.total_bytes, summary.rows)
-            summary.blank = table.blank
-    if on_progress is not None:
-        on_progress(table.total_bytes, table.total_bytes, summary.rows)
-    summary.elapsed = time.perf_counter() - started
-    return summary
+        summary = BatchSummary(
+            input_path,
+            output_path,
+            fmt,
+            TX_DECISIONS,
+            unit="transactions",
+            label=f"profile {profile.name}",
+            show_rate=False,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+        )
+
+        def row_screener() -> Callable[[TxRow], TxRecord]:
+            active = open_screener(screener)
+            return lambda row: screen_tx_row(row, active, profile, thresholds)
+
+        sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)
+        return run(table, row_screener, sink, summary, on_progress, started=started)

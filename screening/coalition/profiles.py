@@ -39,7 +39,7 @@ from screening.coalition.jurisdictions import country_of_bic
 # The 27 EU member states (ISO alpha-2; Greece is GR, not the EU's "EL"), since the United
 # Kingdom left on 31 January 2020. Sources: GECC_STEPTOE_2023 ("27 EU member states" in the
 # GECC) and BACKGROUND (the membership itself); every one is coalition_core in
-# reference/jurisdictions.csv, which tests/test_rules.py checks.
+# reference/jurisdictions.csv, which tests/screening/coalition/test_profiles.py checks.
 EU_MEMBER_STATES = frozenset(
     {
         "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",

@@ -39,12 +39,15 @@ from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, S
 from screening.matching.normalize import Token, TokenKind, joined, tokenize
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
 MIN_DELETE_LENGTH = 5
 COMMON_WORD_REACH = 300
+# A word on more than this share of the indexed names is generic (declared by the generic-words
+# feature, `screening.matching.features.names`).
+GENERIC_SHARE = 0.002
 
 # Identifier types that identify one party: shared values link list entries across sources.
 LINKING_IDENTIFIERS = frozenset(
@@ -105,6 +108,7 @@ class ListedDate(NamedTuple):
 
 class IndexedEntity(NamedTuple):
     source: Source
+    dataset: str
     entry_id: str
     schema: Schema
     name: str
@@ -113,6 +117,7 @@ class IndexedEntity(NamedTuple):
     countries: frozenset[str]
     identifiers: frozenset[tuple[str, str]]
     version_id: int
+    listed_on: dt.date | None = None
 
 
 @dataclass
@@ -325,8 +330,8 @@ def build_index(
             for name in index.names
         ),
     )
-    # Words on more than 0.2 % of names (BANK, AL, TRADING, MOHAMMED ...) are generic.
-    index.generic_below = math.log((total + 1) / (0.002 * total + 0.5))
+    # Words on more than GENERIC_SHARE of names (BANK, AL, TRADING, MOHAMMED ...) are generic.
+    index.generic_below = math.log((total + 1) / (GENERIC_SHARE * total + 0.5))
     _link_parties(index)
     return index
 
@@ -342,6 +347,7 @@ def _indexed_entity(version_id: int, entity: Entity) -> IndexedEntity:
     }
     return IndexedEntity(
         source=entity.source,
+        dataset=entity.dataset,
         entry_id=entity.entry_id,
         schema=entity.schema_,
         name=entity.primary_name,
@@ -350,6 +356,7 @@ def _indexed_entity(version_id: int, entity: Entity) -> IndexedEntity:
         countries=frozenset(c for c in countries if c),
         identifiers=frozenset(identifiers),
         version_id=version_id,
+        listed_on=entity.listed_on,
     )
 
 

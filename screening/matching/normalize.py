@@ -9,7 +9,7 @@ with like:
 2. ``tokenize``: titles and honorifics dropped; legal forms in any language and script
    (OOO, ООО, LLC, "limited liability company", TOO, AO, PJSC, GmbH, A.S., Ltd Sti, FZE ...)
    recognised and replaced by one canonical form, marked as legal forms so they never make a
-   match by themselves.
+   match by themselves. The word tables are package data (`screening.matching.vocabulary`).
 3. ``phonetic`` and ``skeleton``: keys that absorb alternate romanisations. ``phonetic`` keeps
    vowels but merges spellings of one sound (Aleksandr/Alexander, Yevgeny/Evgeniy, kh/h, -iy/-y);
    ``skeleton`` keeps the first letter and the consonants (Mohammed, Muhammad, Mohamed -> mhmd),
@@ -28,6 +28,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from lists.model import Schema
+from screening.matching.vocabulary import honorifics, legal_forms, vessel_prefixes
 
 
 class TokenKind(StrEnum):
@@ -44,161 +45,6 @@ class Token(NamedTuple):
     phonetic: str
     skeleton: str
 
-
-# Legal forms: folded multi-word phrases (longest first when matching) -> canonical form.
-# Sources: the forms that occur in the OFAC, UK, EU and UN lists, plus their usual translations.
-_LEGAL_FORMS: dict[str, str] = {
-    # Russian / CIS
-    "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
-    "obshchestvo s ogranichennoi otvetstvennostiu": "llc",
-    "obshestvo s ogranichennoy otvetstvennostyu": "llc",
-    "ooo": "llc",
-    "tovarishchestvo s ogranichennoy otvetstvennostyu": "llp",
-    "too": "llp",
-    "aktsionernoe obshchestvo": "jsc",
-    "aktsionernoye obshchestvo": "jsc",
-    "ao": "jsc",
-    "zakrytoe aktsionernoe obshchestvo": "cjsc",
-    "zao": "cjsc",
-    "otkrytoe aktsionernoe obshchestvo": "ojsc",
-    "oao": "ojsc",
-    "publichnoe aktsionernoe obshchestvo": "pjsc",
-    "pao": "pjsc",
-    "federalnoe gosudarstvennoe unitarnoe predpriyatie": "fgup",
-    "fgup": "fgup",
-    "gup": "gup",
-    "nao": "jsc",
-    "chastnoe uchrezhdenie": "institution",
-    # English
-    "limited liability company": "llc",
-    "limited liability partnership": "llp",
-    "limited company": "ltd",
-    "limited": "ltd",
-    "ltd": "ltd",
-    "llc": "llc",
-    "l l c": "llc",
-    "llp": "llp",
-    "public joint stock company": "pjsc",
-    "public joint-stock company": "pjsc",
-    "pjsc": "pjsc",
-    "open joint stock company": "ojsc",
-    "ojsc": "ojsc",
-    "closed joint stock company": "cjsc",
-    "cjsc": "cjsc",
-    "joint stock company": "jsc",
-    "jsc": "jsc",
-    "public limited company": "plc",
-    "plc": "plc",
-    "incorporated": "inc",
-    "inc": "inc",
-    "corporation": "corp",
-    "corp": "corp",
-    "company": "co",
-    "co": "co",
-    "private limited": "ltd",
-    "pvt ltd": "ltd",
-    "pte ltd": "ltd",
-    "pty ltd": "ltd",
-    # Gulf free zones
-    "fze": "fze",
-    "fzco": "fzco",
-    "fzc": "fzco",
-    "fz llc": "llc",
-    "fz-llc": "llc",
-    "dmcc": "dmcc",
-    # German, Dutch, Nordic, Romance
-    "gesellschaft mit beschrankter haftung": "gmbh",
-    "gmbh": "gmbh",
-    "aktiengesellschaft": "ag",
-    "ag": "ag",
-    "kg": "kg",
-    "bv": "bv",
-    "b v": "bv",
-    "nv": "nv",
-    "n v": "nv",
-    "oy": "oy",
-    "ab": "ab",
-    "sa": "sa",
-    "s a": "sa",
-    "sarl": "sarl",
-    "s a r l": "sarl",
-    "sas": "sas",
-    "spa": "spa",
-    "s p a": "spa",
-    "srl": "srl",
-    "s r l": "srl",
-    "sl": "sl",
-    "s l": "sl",
-    "sociedad anonima": "sa",
-    "societe anonyme": "sa",
-    # Turkish
-    "anonim sirketi": "jsc",
-    "a s": "jsc",
-    "as": "jsc",
-    "limited sirketi": "ltd",
-    "ltd sti": "ltd",
-    "ltd sirketi": "ltd",
-    "sti": "ltd",
-    "sanayi ve ticaret": "industry and trade",
-    # Asia
-    "sdn bhd": "sdn bhd",
-    "bhd": "bhd",
-    "co ltd": "co ltd",
-    "kabushiki kaisha": "kk",
-    "kk": "kk",
-    "youxian gongsi": "ltd",
-    "youxian zeren gongsi": "llc",
-    # Chinese written in characters: each syllable is a token (有限公司, 有限责任公司 ...)
-    "you xian gong si": "ltd",
-    "you xian ze ren gong si": "llc",
-    "gu fen you xian gong si": "co ltd",
-    "gong si": "co",
-    "ji tuan": "group",
-    # Korean and Japanese company forms in their scripts (주식회사, 株式会社)
-    "ju sig hoe sa": "co",
-    "zhu shi hui she": "kk",
-    # Portuguese, Spanish, Italian
-    "ltda": "ltd",
-    "cia": "co",
-    "y cia": "co",
-    "e cia": "co",
-    "s a de c v": "sa",
-    "sa de cv": "sa",
-    "s de rl": "srl",
-    "eireli": "ltd",
-    # Polish
-    "spolka z ograniczona odpowiedzialnoscia": "llc",
-    "sp z o o": "llc",
-    "spzoo": "llc",
-    "sp k": "lp",
-    "sp j": "partnership",
-    "spolka akcyjna": "jsc",
-}
-
-# Ship-type prefixes in front of vessel names (M/V NASHA, MT NEGA): not part of the name.
-_VESSEL_PREFIXES = frozenset({"mv", "mt", "ms", "ss", "fv", "my", "lpg", "lng", "tanker"})
-_VESSEL_PREFIX_PAIRS = frozenset({("m", "v"), ("m", "t"), ("m", "s"), ("f", "v"), ("s", "s")})
-
-# Titles and honorifics in front of person names; never part of the identity.
-_HONORIFICS = frozenset(
-    {
-        *("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"),
-        *("sheikh", "shaykh", "shaikh", "sheik", "haji", "hajji", "hadji", "mullah", "mulla"),
-        *("maulana", "maulvi", "mawlawi", "qari", "imam", "ayatollah", "hojatoleslam"),
-        *("general", "gen", "colonel", "col", "major", "maj", "captain", "capt", "lieutenant"),
-        *("lt", "admiral", "adm", "brigadier", "commander", "cmdr", "sergeant", "sgt"),
-        *("president", "minister", "deputy", "senator", "judge", "excellency"),
-    }
-)
-
-# Long words of legal forms, for correcting typos in them (LIABILPITY, LIMTIED, LIMITEDD).
-_LEGAL_WORDS = frozenset(w for phrase in _LEGAL_FORMS for w in phrase.split() if len(w) >= 6)
-
-_LEGAL_PHRASES = sorted(
-    ((tuple(k.split()), v) for k, v in _LEGAL_FORMS.items()), key=lambda kv: -len(kv[0])
-)
-_LONGEST_LEGAL = max(len(words) for words, _ in _LEGAL_PHRASES)
-_LEGAL_BY_WORDS = {words: canonical for words, canonical in _LEGAL_PHRASES}
 
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼʹ]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -305,7 +151,7 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
                 continue
         word = words[index]
         index += 1
-        if schema is not Schema.ORGANIZATION and word in _HONORIFICS and len(words) > 2:
+        if schema is not Schema.ORGANIZATION and word in honorifics() and len(words) > 2:
             continue
         initial = initials_possible and len(word) == 1 and word.isalpha()
         kind = TokenKind.INITIAL if initial else TokenKind.WORD
@@ -319,25 +165,30 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
 @lru_cache(maxsize=65536)
 def _legal_word(word: str) -> str:
     """The legal-form word a long word is one typo away from, else the word itself."""
-    if len(word) < 6 or word in _LEGAL_WORDS:
+    long_words = legal_forms().long_words
+    if len(word) < 6 or word in long_words:
         return word
-    for legal in _LEGAL_WORDS:
+    for legal in long_words:
         if abs(len(legal) - len(word)) <= 1 and OSA.distance(word, legal, score_cutoff=1) <= 1:
             return legal
     return word
 
 
 def _without_vessel_prefix(words: list[str]) -> list[str]:
-    if len(words) > 2 and (words[0], words[1]) in _VESSEL_PREFIX_PAIRS:
+    """The words after a ship-type prefix (M/V NASHA, MT NEGA), which is not part of the name."""
+    prefixes = vessel_prefixes()
+    if len(words) > 2 and (words[0], words[1]) in prefixes.pairs:
         return words[2:]
-    if len(words) > 1 and words[0] in _VESSEL_PREFIXES:
+    if len(words) > 1 and words[0] in prefixes.single:
         return words[1:]
     return words
 
 
 def _legal_form_at(words: list[str], index: int) -> tuple[int, str] | None:
-    for length in range(min(_LONGEST_LEGAL, len(words) - index), 0, -1):
-        canonical = _LEGAL_BY_WORDS.get(tuple(words[index : index + length]))
+    """(words used, canonical form) of the longest legal-form phrase at `index`, if any."""
+    forms = legal_forms()
+    for length in range(min(forms.longest, len(words) - index), 0, -1):
+        canonical = forms.by_words.get(tuple(words[index : index + length]))
         if canonical is not None:
             # One-letter forms ("s a", "b v") only at the end of a name, where they are forms.
             single_letters = all(len(w) == 1 for w in words[index : index + length])

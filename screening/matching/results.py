@@ -12,8 +12,10 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lists.datasets import BY_ID as DATASET_IDS
+from lists.datasets import datasets_of
 from lists.model import IdentifierType, Schema, Source
 
 
@@ -73,10 +75,48 @@ class Query(BaseModel):
     )
     identifiers: list[QueryIdentifier] = Field(default_factory=list)
     sources: list[Source] | None = Field(
-        default=None, description="Lists to screen against (default: all loaded)"
+        default=None, description="Sources to screen against (default: all loaded)"
+    )
+    lists: list[str] | None = Field(
+        default=None,
+        description=(
+            "Lists to screen against, each a source (ofac) or a dataset (ofac_consolidated); "
+            "combined with `sources`; default: every loaded list"
+        ),
     )
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    @field_validator("lists")
+    @classmethod
+    def _known_lists(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        cleaned = [value.strip().lower() for value in values if value.strip()]
+        unknown = [value for value in cleaned if not dataset_ids_of(value)]
+        if unknown:
+            raise ValueError(
+                f"unknown list {', '.join(map(repr, unknown))}: give a source "
+                f"({', '.join(s.value for s in Source)}) or a dataset id (lists.datasets)"
+            )
+        return cleaned
+
+    def dataset_filter(self) -> frozenset[str] | None:
+        """The dataset ids this query may hit, or None for every loaded list."""
+        chosen = [*(s.value for s in self.sources or ()), *(self.lists or ())]
+        if self.sources is None and self.lists is None:
+            return None
+        return frozenset(d for name in chosen for d in dataset_ids_of(name))
+
+
+def dataset_ids_of(name: str) -> list[str]:
+    """The dataset ids a list name stands for: itself, or every dataset of a source; [] if none."""
+    if name in DATASET_IDS:
+        return [name]
+    try:
+        return [dataset.id for dataset in datasets_of(Source(name))]
+    except ValueError:
+        return []
 
 
 class TokenMatch(BaseModel):
@@ -108,6 +148,7 @@ class ListingRef(BaseModel):
     """The same party on another coalition list, found by identifiers or name + birth date."""
 
     source: Source
+    dataset: str
     entry_id: str
     name: str
     linked_by: str
@@ -115,6 +156,7 @@ class ListingRef(BaseModel):
 
 class Hit(BaseModel):
     source: Source
+    dataset: str = Field(description="The list (lists.datasets) the entry is on")
     entry_id: str
     name: str = Field(description="The listed primary name")
     matched_name: str = Field(description="The listed name (primary or alias) that matched")
@@ -125,12 +167,16 @@ class Hit(BaseModel):
     explanation: Explanation
     also_listed: list[ListingRef] = Field(default_factory=list)
     list_version: int
+    listed_on: dt.date | None = Field(
+        default=None, description="When the list's authority listed the entry, where it says"
+    )
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
 class ListVersionRef(BaseModel):
     source: Source
+    dataset: str
     version_id: int
     published_on: dt.date
 

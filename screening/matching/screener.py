@@ -6,8 +6,9 @@
     >>> result.decision, [(h.source, h.entry_id, h.score) for h in result.hits]
 
 A screener is safe to share between threads: the index is immutable once built, and a rebuild
-after a list update (`refresh`) swaps it in under a lock. Scores are composed here, in one place,
-from the feature functions in `screening.matching.features`.
+after a list update (`refresh`) swaps it in under a lock. A candidate's score comes only from
+the declared features, combined in `screening.matching.algorithm` (`name_score`, `adjustments`,
+`final_score`); this module retrieves candidates, keeps each party's best name and builds hits.
 """
 
 from __future__ import annotations
@@ -19,15 +20,9 @@ from pathlib import Path
 from lists.model import Entity, PartialDate, Schema, Source
 from lists.values.countries import to_iso2
 from lists.values.dates import parse_partial_date
-from screening.matching.features import (
-    DISTINCTIVE_LENGTH,
-    IDEOGRAPHIC_DISTINCTIVE_LENGTH,
-    birth_date_feature,
-    country_feature,
-    identifier_feature,
-    name_score,
-    schema_feature,
-)
+from screening.matching.algorithm import MAX_BONUS, adjustments, final_score, name_score
+from screening.matching.features.model import QueryFacts
+from screening.matching.features.names import SimilarityMemo, distinctive_length
 from screening.matching.index import (
     NameIndex,
     build_index,
@@ -35,11 +30,10 @@ from screening.matching.index import (
     normalize_identifier,
     version_key,
 )
-from screening.matching.normalize import Token, TokenKind, is_ideographic, tokenize
+from screening.matching.normalize import TokenKind, tokenize
 from screening.matching.results import (
     Decision,
     Explanation,
-    FeatureScore,
     Hit,
     ListingRef,
     ListVersionRef,
@@ -54,8 +48,6 @@ from screening.store import ListStore, VersionInfo
 CANDIDATES = 20
 CANDIDATES_PER_INITIAL = 15
 MAX_HITS = 25
-# The most the secondary features can add (birth date +0.05, country +0.03).
-MAX_BONUS = 0.08
 
 _SCHEMA_WORDS = {
     "person": Schema.PERSON,
@@ -160,6 +152,7 @@ class Screener:
         birth_date: str | None = None,
         identifiers: Iterable[tuple[str, str]] = (),
         sources: Iterable[str | Source] | None = None,
+        lists: Iterable[str] | None = None,
         thresholds: Thresholds | None = None,
     ) -> ScreeningResult:
         """Screen one name; see `Query` for the meaning of each argument."""
@@ -170,6 +163,7 @@ class Screener:
             birth_date=birth_date,
             identifiers=[QueryIdentifier(type=k, value=v) for k, v in identifiers],  # type: ignore[arg-type]
             sources=[Source(s) for s in sources] if sources is not None else None,
+            lists=list(lists) if lists is not None else None,
         )
         return self.screen_query(query, thresholds)
 
@@ -177,51 +171,42 @@ class Screener:
         thresholds = thresholds or self.thresholds
         assert self._state is not None
         versions, index = self._state
-        schema = query.schema_
-        tokens = tokenize(query.name, schema)
-        country = _country(query.country)
-        birth = _birth_date(query.birth_date)
-        query_ids = [
-            (i.type.value, normalize_identifier(i.value, i.type.value)) for i in query.identifiers
-        ]
-        allowed = set(query.sources) if query.sources else None
+        facts = QueryFacts(
+            tokens=tokenize(query.name, query.schema_),
+            schema=query.schema_,
+            country=_country(query.country),
+            birth_date=_birth_date(query.birth_date),
+            identifiers=tuple(
+                (i.type.value, normalize_identifier(i.value, i.type.value))
+                for i in query.identifiers
+            ),
+            distinctive_length=distinctive_length(query.name),
+        )
+        allowed = query.dataset_filter()
 
         best: dict[int, Hit] = {}
-        memo: dict[tuple[int, int], tuple[float, str]] = {}
+        memo: SimilarityMemo = {}
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
-        initials = sum(1 for t in tokens if t.kind == TokenKind.INITIAL)
+        initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
         limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
-        distinctive_length = (
-            IDEOGRAPHIC_DISTINCTIVE_LENGTH if is_ideographic(query.name) else DISTINCTIVE_LENGTH
-        )
-        for name_id in index.candidates(tokens, limit):
+        for name_id in index.candidates(facts.tokens, limit):
             candidate_entities.setdefault(index.names[name_id].entity, []).append(name_id)
-        for kind, value in query_ids:
+        for kind, value in facts.identifiers:
             for entity_id in index.by_identifier(kind, value):
                 candidate_entities.setdefault(entity_id, [])
 
         for entity_id, name_ids in candidate_entities.items():
             entity = index.entities[entity_id]
-            if allowed is not None and entity.source not in allowed:
+            if allowed is not None and entity.dataset not in allowed:
                 continue
-            hit = self._score_entity(
-                index,
-                entity_id,
-                name_ids,
-                tokens,
-                schema,
-                country,
-                birth,
-                query_ids,
-                thresholds,
-                memo,
-                distinctive_length,
-            )
+            hit = self._score_entity(index, entity_id, name_ids, facts, thresholds, memo)
             if hit is not None:
                 best[entity_id] = hit
 
-        hits = sorted(best.values(), key=lambda h: (-h.score, h.source.value, h.entry_id))
+        hits = sorted(
+            best.values(), key=lambda h: (-h.score, h.source.value, h.dataset, h.entry_id)
+        )
         hits = hits[:MAX_HITS]
         decision = hits[0].decision if hits else Decision.CLEAR
         return ScreeningResult(
@@ -229,7 +214,9 @@ class Screener:
             decision=decision,
             hits=hits,
             list_versions=[
-                ListVersionRef(source=v.source, version_id=v.id, published_on=v.published_on)
+                ListVersionRef(
+                    source=v.source, dataset=v.dataset, version_id=v.id, published_on=v.published_on
+                )
                 for v in versions
             ],
             thresholds=thresholds,
@@ -240,53 +227,24 @@ class Screener:
         index: NameIndex,
         entity_id: int,
         name_ids: list[int],
-        tokens: tuple[Token, ...],
-        schema: Schema | None,
-        country: str | None,
-        birth: PartialDate | None,
-        query_ids: list[tuple[str, str]],
+        facts: QueryFacts,
         thresholds: Thresholds,
-        memo: dict[tuple[int, int], tuple[float, str]],
-        distinctive_length: int,
+        memo: SimilarityMemo,
     ) -> Hit | None:
         entity = index.entities[entity_id]
+        person = entity.schema is Schema.PERSON
         best_name = None
         best = None
         for name_id in name_ids:
             name = index.names[name_id]
-            scored = name_score(
-                tokens,
-                name.tokens,
-                index.weights,
-                index.unknown_weight,
-                index.generic_below,
-                memo,
-                person=entity.schema is Schema.PERSON,
-                # vessel names are often one word: a one-word vessel query is not vague
-                one_word_penalty=schema is not Schema.VESSEL,
-                distinctive_length=distinctive_length,
-            )
+            scored = name_score(facts, name.tokens, index, memo, person)
             if best is None or scored.score > best.score:
                 best, best_name = scored, name
         base = best.score if best is not None else 0.0
-        if base + MAX_BONUS < thresholds.report and not query_ids:
+        if base + MAX_BONUS < thresholds.report and not facts.identifiers:
             return None  # no secondary feature could lift it into the report
-        features: list[FeatureScore] = []
-        for feature in (
-            schema_feature(schema, entity.schema),
-            birth_date_feature(
-                birth if entity.schema is Schema.PERSON else None, entity.birth_dates
-            ),
-            country_feature(country, entity.countries),
-            identifier_feature(query_ids, entity.identifiers),
-        ):
-            if feature is not None:
-                features.append(feature)
-        if any(f.feature == "identifier" and f.delta >= 1.0 for f in features):
-            score = 1.0
-        else:
-            score = base + sum(f.delta for f in features)
-        score = round(max(0.0, min(1.0, score)), 4)
+        features = adjustments(facts, entity)
+        score = final_score(base, features)
         if score < thresholds.report:
             return None
         if score >= thresholds.match:
@@ -298,6 +256,7 @@ class Screener:
         matched = best_name.full if best_name is not None else entity.name
         return Hit(
             source=entity.source,
+            dataset=entity.dataset,
             entry_id=entity.entry_id,
             name=entity.name,
             matched_name=matched,
@@ -314,6 +273,7 @@ class Screener:
             also_listed=[
                 ListingRef(
                     source=index.entities[other].source,
+                    dataset=index.entities[other].dataset,
                     entry_id=index.entities[other].entry_id,
                     name=index.entities[other].name,
                     linked_by=why,
@@ -321,6 +281,7 @@ class Screener:
                 for other, why in sorted(index.linked(entity_id).items())
             ],
             list_version=entity.version_id,
+            listed_on=entity.listed_on,
         )
 
 

@@ -4,25 +4,34 @@ The database is any SQLAlchemy URL, from ``--db`` or ``COALITION_DB``; without e
 SQLite file in the user's data directory. Alembic migrations ship inside the installed package
 (the top-level ``migrations`` package), so ``coalition db upgrade`` works after a plain
 ``pip install``, and opening a store upgrades an empty or older database by itself.
+
+A database that cannot even be set up (an SQLite directory that cannot be created, a driver
+that is not installed) raises `DatabaseSetupError`, one line for a person; it is an
+`SQLAlchemyError`, so whoever handles an unreachable database (the CLI: exit 3) handles it too.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 import migrations
+from screening import settings
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DB_ENV = "COALITION_DB"
 APP_NAME = "coalition-screening"
+POSTGRES_HINT = "pip install 'coalition-screening[postgres]' and use a postgresql+psycopg:// URL"
+
+
+class DatabaseSetupError(SQLAlchemyError):
+    """The database cannot be set up: its directory cannot be made, or its driver is missing."""
 
 
 def default_url() -> str:
@@ -32,20 +41,50 @@ def default_url() -> str:
 
 def resolve_url(url: str | None = None) -> str:
     """The database URL: the explicit one, else ``$COALITION_DB``, else the default file."""
-    return url or os.environ.get(DB_ENV) or default_url()
+    return url or settings.get("COALITION_DB") or default_url()
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for `url`; `DatabaseSetupError` when its directory or driver is unusable."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        # A writer waits for another writer's lock instead of failing at once.
-        engine = create_engine(url, connect_args={"timeout": 60})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                _make_directory(Path(database).expanduser().parent)
+            # A writer waits for another writer's lock instead of failing at once.
+            engine = create_engine(url, connect_args={"timeout": 60})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        # create_engine imports the URL's driver (DBAPI module) at once: its absence is a
+        # missing install, not a bug, and says which package to add.
+        raise DatabaseSetupError(_missing_driver(parsed.drivername, exc)) from None
+
+
+def _make_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # mkdir names a file in the way only sometimes (FileExistsError); find it for the message.
+        blocker = next((p for p in (directory, *directory.parents) if p.is_file()), directory)
+        raise DatabaseSetupError(
+            f"cannot create the database directory {str(directory)!r}: "
+            f"{str(blocker)!r} is a file, not a directory"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DatabaseSetupError(
+            f"cannot create the database directory {str(directory)!r}: {reason}"
+        ) from None
+
+
+def _missing_driver(drivername: str, exc: ModuleNotFoundError) -> str:
+    module = exc.name or str(exc)
+    if drivername.split("+")[0] == "postgresql":
+        return f"the PostgreSQL driver {module!r} is not installed: {POSTGRES_HINT}"
+    return f"the database driver {module!r} for {drivername}:// URLs is not installed"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

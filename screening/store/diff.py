@@ -1,4 +1,4 @@
-"""What changed between two versions of one source's list, field by field.
+"""What changed between two versions of one list (dataset), field by field.
 
 Entities are matched by the list's own entry id. An entity is "changed" only when its canonical
 content differs: child collections (names, identifiers, addresses, dates...) are compared as
@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from screening.store.fingerprint import item_key
-from screening.store.store import ListStore, VersionInfo
+from screening.store.store import ListStore, VersionInfo, dataset_ids
 
-_IGNORED_FIELDS = {"ref", "entry_id", "source"}
+_IGNORED_FIELDS = {"ref", "entry_id", "source", "dataset"}
 
 
 class FieldChange(BaseModel):
@@ -33,6 +33,7 @@ class EntityChange(BaseModel):
 
 class ListDiff(BaseModel):
     source: str
+    dataset: str
     from_version: VersionInfo
     to_version: VersionInfo
     added: list[str]
@@ -48,28 +49,48 @@ class DiffError(Exception):
 
 
 def diff_versions(
-    store: ListStore, source: str, from_id: int | None = None, to_id: int | None = None
+    store: ListStore, selector: str, from_id: int | None = None, to_id: int | None = None
 ) -> ListDiff:
-    """Diff two versions of a source; by default the active one against the one before it."""
-    versions = store.versions(source)
-    if to_id is None:
+    """Diff two versions of one dataset; by default its active one against the one before it.
+
+    `selector` is a dataset id, or a source that publishes one list (or whose versions the ids
+    name). Versions of different datasets are never compared.
+    """
+    try:
+        candidates = dataset_ids(selector)
+    except ValueError as exc:
+        raise DiffError(str(exc)) from None
+    to_version = _version(store, candidates, to_id) if to_id is not None else None
+    if to_version is None:
+        if len(candidates) != 1:
+            raise DiffError(
+                f"{selector} publishes several lists: name one of {', '.join(candidates)}"
+            )
+        versions = store.versions(candidates[0])
         if not versions:
-            raise DiffError(f"no versions of {source} are stored")
+            raise DiffError(f"no versions of {selector} are stored")
         to_version = versions[0]
-    else:
-        to_version = _version(store, source, to_id)
     if from_id is None:
         scheme = _id_scheme(to_version.format)
         older = [
-            v for v in versions if _order(v) < _order(to_version) and _id_scheme(v.format) == scheme
+            v
+            for v in store.versions(to_version.dataset)
+            if _order(v) < _order(to_version) and _id_scheme(v.format) == scheme
         ]
         if not older:
             raise DiffError(
-                f"{source} version {to_version.id} has no earlier version to compare with"
+                f"{to_version.dataset} version {to_version.id} has no earlier version to "
+                "compare with"
             )
         from_version = older[0]
     else:
-        from_version = _version(store, source, from_id)
+        from_version = _version(store, candidates, from_id)
+    if from_version.dataset != to_version.dataset:
+        raise DiffError(
+            f"version {from_version.id} ({from_version.dataset}) and version {to_version.id} "
+            f"({to_version.dataset}) are versions of different lists; compare versions of the "
+            "same list"
+        )
     _check_comparable(from_version, to_version)
     old = store.fingerprints(from_version.id)
     new = store.fingerprints(to_version.id)
@@ -85,7 +106,8 @@ def diff_versions(
         for key in changed
     ]
     return ListDiff(
-        source=source,
+        source=to_version.source.value,
+        dataset=to_version.dataset,
         from_version=from_version,
         to_version=to_version,
         added=added,
@@ -114,12 +136,14 @@ def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]
     return changes
 
 
-def _version(store: ListStore, source: str, version_id: int) -> VersionInfo:
+def _version(store: ListStore, datasets: list[str], version_id: int) -> VersionInfo:
     version = store.version(version_id)
     if version is None:
         raise DiffError(f"no version {version_id} is stored")
-    if version.source.value != source:
-        raise DiffError(f"version {version_id} belongs to {version.source.value}, not {source}")
+    if version.dataset not in datasets:
+        raise DiffError(
+            f"version {version_id} belongs to {version.dataset}, not {' or '.join(datasets)}"
+        )
     return version
 
 

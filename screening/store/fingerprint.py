@@ -2,7 +2,8 @@
 
 Authorities re-order child records between publications without changing them (OFAC re-orders
 ``<id>`` children almost daily). Collections are therefore compared as sets: the canonical
-document sorts every list, and the record locator (line number) is left out.
+document sorts every list, and what is not content (`NOT_CONTENT`: the record locator, the
+authority's web links, the dataset the entry belongs to) is left out.
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ import hashlib
 import json
 from typing import Any
 
-# Where the entity sits in the file is not part of what the authority says about it.
-_NOT_CONTENT = {"ref"}
+# Not part of what the authority says about the party: where the entity sits in the file
+# (``ref``), the web pages the authority points to (``links``) and which of the source's lists
+# holds it (``dataset``: a property of the version, added to documents by migration 0003, so
+# that entries stored before it keep their fingerprints). The UN added an INTERPOL link element
+# to every record in May 2026; counting it would report 167 changed entries between 2026-02-27
+# and 2026-05-08 instead of the 138 whose content changed (tests/screening/store).
+NOT_CONTENT = frozenset({"ref", "links", "dataset"})
 
 
 def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -23,7 +29,7 @@ def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
     return {
         key: sorted(value, key=item_key) if isinstance(value, list) else value
         for key, value in document.items()
-        if key not in _NOT_CONTENT
+        if key not in NOT_CONTENT
     }
 
 

@@ -66,10 +66,16 @@ class Base(DeclarativeBase):
 
 class ListVersion(Base):
     __tablename__ = "list_versions"
-    __table_args__ = (UniqueConstraint("source", "sha256", name="uq_list_versions_source_sha256"),)
+    # One version holds one dataset (lists.datasets); a file with several lists (an OFAC CSV
+    # directory with sdn.csv and cons_prim.csv, the CSL) is stored as one version per dataset,
+    # all with the file's sha256.
+    __table_args__ = (
+        UniqueConstraint("dataset", "sha256", name="uq_list_versions_dataset_sha256"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(8), index=True)
+    dataset: Mapped[str] = mapped_column(String(40), index=True)
     format: Mapped[str] = mapped_column(String(40))
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))

@@ -2,9 +2,15 @@
 
 >>> from screening.store import ListStore
 >>> store = ListStore()                      # --db / $COALITION_DB / default SQLite file
->>> store.load(open_list("sdn.csv"))         # one transaction, one new version
->>> store.status()                           # active version per source
->>> store.diff("ofac")                       # what the newest publication changed
+>>> store.load(open_list("sdn.csv"))         # one transaction, one new version per dataset
+>>> store.status()                           # active version per dataset
+>>> diff_versions(store, "ofac_sdn")         # what the newest publication changed
+
+Each official list is a dataset (`lists.datasets`): OFAC's SDN and non-SDN lists, the UK's OFSI
+and FCDO lists, the CSL's sub-lists are separate datasets of one source. A version holds one
+dataset, and the store keeps one active version (the newest publication) per dataset, so that
+loading one list never deactivates another. A file holding several lists (an OFAC CSV directory
+with sdn.csv and cons_prim.csv, the CSL) is stored as one version per dataset in one transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from lists.base import ListFile
 from lists.counts import EntityCounts
+from lists.datasets import BY_ID, DATASETS, UnknownDatasetError, datasets_of
 from lists.errors import ListReadError
 from lists.model import Entity, Source
 from screening.store.database import ensure_schema, make_engine, resolve_url
@@ -45,6 +53,7 @@ PublishedFrom = Literal["file", "http", "given", "load"]
 class VersionInfo(BaseModel):
     id: int
     source: Source
+    dataset: str
     format: str
     file_name: str
     sha256: str
@@ -62,6 +71,7 @@ class VersionInfo(BaseModel):
         return cls(
             id=row.id,
             source=Source(row.source),
+            dataset=row.dataset,
             format=row.format,
             file_name=row.file_name,
             sha256=row.sha256,
@@ -77,10 +87,18 @@ class VersionInfo(BaseModel):
 
 
 class LoadResult(BaseModel):
+    """What loading a file did to one dataset; `also` holds the file's other datasets."""
+
     status: Literal["loaded", "unchanged"]
     version: VersionInfo
     active: bool
     replaced: VersionInfo | None = None  # the version that was active before this load
+    also: list[LoadResult] = []
+
+    @property
+    def datasets(self) -> list[LoadResult]:
+        """One result per dataset the file held, the largest first."""
+        return [self, *self.also]
 
     @property
     def shrank(self) -> bool:
@@ -97,7 +115,10 @@ class LoadResult(BaseModel):
 
 
 class SourceStatus(BaseModel):
+    """The state of one dataset (or, when nothing of a source is loaded, of the source)."""
+
     source: Source
+    dataset: str | None
     active: VersionInfo | None
     versions: int
     age_days: int | None
@@ -149,16 +170,18 @@ class ListStore:
         status ``unchanged``. A file that fails to parse anywhere leaves the store untouched.
         """
         sha256 = input_sha256(listed.path)
-        existing = self._version_by_hash(listed.source, sha256)
-        if existing is not None:
-            return LoadResult(
-                status="unchanged", version=existing, active=self._is_active(existing)
-            )
+        existing = self._versions_by_hash(listed.source, sha256)
+        if existing:
+            results = [
+                LoadResult(status="unchanged", version=v, active=self._is_active(v))
+                for v in existing
+            ]
+            return results[0].model_copy(update={"also": results[1:]})
         published_at, day, how = _publication(listed, published_on, published_from)
-        previous = self.active_version(listed.source)
+        before = {v.dataset: v for v in self.active_versions()}
         with Session(self.engine) as session:
             try:
-                version = ListVersion(
+                template = dict(
                     source=listed.source.value,
                     format=listed.format.name,
                     file_name=listed.path.name,
@@ -167,42 +190,50 @@ class ListStore:
                     published_on=day,
                     published_from=how,
                     loaded_at=dt.datetime.now(dt.UTC),
-                    entity_count=0,
-                    counts={},
-                    warnings=[],
                     origin=origin or str(listed.path.resolve()),
                 )
-                session.add(version)
-                session.flush()
-                counts = _write_entities(session, version.id, listed, on_entity)
-                version.entity_count = counts.entities
-                version.counts = counts.as_dict()
-                version.warnings = list(listed.report.warnings)
+                parts = _write_entities(session, template, listed, on_entity)
+                for part in parts.values():
+                    part.version.entity_count = part.counts.entities
+                    part.version.counts = part.counts.as_dict()
+                    part.version.warnings = list(listed.report.warnings)
                 session.commit()
             except IntegrityError:
                 # Another process committed the same content first: theirs stands.
                 session.rollback()
-                raced = self._version_by_hash(listed.source, sha256)
-                if raced is None:
+                raced = self._versions_by_hash(listed.source, sha256)
+                if not raced:
                     raise
-                return LoadResult(status="unchanged", version=raced, active=self._is_active(raced))
+                results = [
+                    LoadResult(status="unchanged", version=v, active=self._is_active(v))
+                    for v in raced
+                ]
+                return results[0].model_copy(update={"also": results[1:]})
             except BaseException:
                 session.rollback()
                 raise
-            info = VersionInfo.of(version)
-        return LoadResult(
-            status="loaded", version=info, active=self._is_active(info), replaced=previous
-        )
+            infos = [VersionInfo.of(part.version) for part in parts.values()]
+        infos.sort(key=lambda v: -v.entity_count)
+        results = [
+            LoadResult(
+                status="loaded",
+                version=info,
+                active=self._is_active(info),
+                replaced=before.get(info.dataset),
+            )
+            for info in infos
+        ]
+        return results[0].model_copy(update={"also": results[1:]})
 
     # -- queries ---------------------------------------------------------------------------
 
-    def versions(self, source: Source | str | None = None) -> list[VersionInfo]:
-        """Versions, newest publication first."""
+    def versions(self, selector: Source | str | None = None) -> list[VersionInfo]:
+        """Versions, newest publication first; `selector` is a dataset id or a source."""
         query = select(ListVersion).order_by(
-            ListVersion.source, ListVersion.published_on.desc(), ListVersion.loaded_at.desc()
+            ListVersion.dataset, ListVersion.published_on.desc(), ListVersion.loaded_at.desc()
         )
-        if source is not None:
-            query = query.where(ListVersion.source == Source(source).value)
+        if selector is not None:
+            query = query.where(ListVersion.dataset.in_(dataset_ids(selector)))
         with Session(self.engine) as session:
             return [VersionInfo.of(row) for row in session.scalars(query)]
 
@@ -211,30 +242,46 @@ class ListStore:
             row = session.get(ListVersion, version_id)
             return VersionInfo.of(row) if row else None
 
-    def active_version(self, source: Source | str) -> VersionInfo | None:
-        """The newest publication of a source; older versions stay queryable."""
-        versions = self.versions(source)
+    def active_version(self, dataset: str) -> VersionInfo | None:
+        """The newest publication of a dataset (or of a source's only dataset)."""
+        ids = dataset_ids(dataset)
+        if len(ids) != 1:
+            raise UnknownDatasetError(
+                f"{dataset} publishes several lists ({', '.join(ids)}): name one of them"
+            )
+        versions = self.versions(ids[0])
         return versions[0] if versions else None
 
     def active_versions(self) -> list[VersionInfo]:
-        return [v for v in (self.active_version(s) for s in Source) if v is not None]
+        """The active version of every dataset that has one, in `DATASETS` order."""
+        newest: dict[str, VersionInfo] = {}
+        for version in self.versions():
+            newest.setdefault(version.dataset, version)
+        return [newest[d.id] for d in DATASETS if d.id in newest]
 
     def status(self, max_age_days: int = 7, today: dt.date | None = None) -> list[SourceStatus]:
+        """One line per loaded dataset, and one per source of which nothing is loaded."""
         today = today or dt.datetime.now(dt.UTC).date()
+        by_dataset: dict[str, list[VersionInfo]] = {}
+        for version in self.versions():
+            by_dataset.setdefault(version.dataset, []).append(version)
         result = []
         for source in Source:
-            versions = self.versions(source)
-            active = versions[0] if versions else None
-            age = (today - active.published_on).days if active else None
-            result.append(
-                SourceStatus(
-                    source=source,
-                    active=active,
-                    versions=len(versions),
-                    age_days=age,
-                    stale=age is None or age > max_age_days,
+            loaded: list[str | None] = [d.id for d in datasets_of(source) if d.id in by_dataset]
+            for dataset in loaded or [None]:
+                versions = by_dataset.get(dataset, []) if dataset else []
+                active = versions[0] if versions else None
+                age = (today - active.published_on).days if active else None
+                result.append(
+                    SourceStatus(
+                        source=source,
+                        dataset=dataset,
+                        active=active,
+                        versions=len(versions),
+                        age_days=age,
+                        stale=age is None or age > max_age_days,
+                    )
                 )
-            )
         return result
 
     def entities(self, version_id: int) -> Iterator[Entity]:
@@ -263,17 +310,30 @@ class ListStore:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _version_by_hash(self, source: Source, sha256: str) -> VersionInfo | None:
-        query = select(ListVersion).where(
-            ListVersion.source == source.value, ListVersion.sha256 == sha256
+    def _versions_by_hash(self, source: Source, sha256: str) -> list[VersionInfo]:
+        """The versions one file's content became (one per dataset), the largest first."""
+        query = (
+            select(ListVersion)
+            .where(ListVersion.source == source.value, ListVersion.sha256 == sha256)
+            .order_by(ListVersion.entity_count.desc(), ListVersion.id)
         )
         with Session(self.engine) as session:
-            row = session.scalars(query).first()
-            return VersionInfo.of(row) if row else None
+            return [VersionInfo.of(row) for row in session.scalars(query)]
 
     def _is_active(self, version: VersionInfo) -> bool:
-        active = self.active_version(version.source)
+        active = self.active_version(version.dataset)
         return active is not None and active.id == version.id
+
+
+def dataset_ids(selector: Source | str) -> list[str]:
+    """The dataset ids a selector names: a dataset id itself, or every dataset of a source."""
+    if isinstance(selector, str) and selector in BY_ID:
+        return [selector]
+    try:
+        source = Source(selector)
+    except ValueError:
+        raise UnknownDatasetError(f"no source or dataset is called {selector!r}") from None
+    return [dataset.id for dataset in datasets_of(source)]
 
 
 def _publication(
@@ -290,31 +350,63 @@ def _publication(
     return None, dt.datetime.now(dt.UTC).date(), "load"
 
 
+@dataclass
+class _DatasetPart:
+    """The version being written for one dataset of a file, with its running counts."""
+
+    version: ListVersion
+    counts: EntityCounts = field(default_factory=EntityCounts)
+    seen: set[str] = field(default_factory=set)
+    batch: list[Entity] = field(default_factory=list)
+
+
 def _write_entities(
     session: Session,
-    version_id: int,
+    template: dict[str, Any],
     listed: ListFile,
     on_entity: Callable[[int], None] | None,
-) -> EntityCounts:
-    counts = EntityCounts()
-    seen: set[str] = set()
-    batch: list[Entity] = []
-    for entity in listed.entities():
-        if entity.entry_id in seen:
+) -> dict[str, _DatasetPart]:
+    """Write the file's entities, one new version per dataset they belong to."""
+    parts: dict[str, _DatasetPart] = {}
+    for total, entity in enumerate(listed.entities(), start=1):
+        part = parts.get(entity.dataset)
+        if part is None:
+            if not entity.dataset:
+                raise ListReadError(
+                    listed.path,
+                    f"the reader did not say which {entity.source.value} list the entry "
+                    "belongs to (no dataset)",
+                    record=entity.entry_id,
+                )
+            version = ListVersion(
+                **template, dataset=entity.dataset, entity_count=0, counts={}, warnings=[]
+            )
+            session.add(version)
+            session.flush()
+            part = parts[entity.dataset] = _DatasetPart(version)
+        if entity.entry_id in part.seen:
             raise ListReadError(
                 listed.path, "the same entry id appears twice", record=entity.entry_id
             )
-        seen.add(entity.entry_id)
-        counts.add(entity)
-        batch.append(entity)
-        if len(batch) >= BATCH_SIZE:
-            _insert_batch(session, version_id, batch)
-            batch.clear()
+        part.seen.add(entity.entry_id)
+        part.counts.add(entity)
+        part.batch.append(entity)
+        if len(part.batch) >= BATCH_SIZE:
+            _insert_batch(session, part.version.id, part.batch)
+            part.batch.clear()
         if on_entity is not None:
-            on_entity(counts.entities)
-    if batch:
-        _insert_batch(session, version_id, batch)
-    return counts
+            on_entity(total)
+    for part in parts.values():
+        if part.batch:
+            _insert_batch(session, part.version.id, part.batch)
+    if not parts:
+        # An empty list is still a publication: record it under the source's main dataset.
+        main = datasets_of(listed.source)[0].id
+        version = ListVersion(**template, dataset=main, entity_count=0, counts={}, warnings=[])
+        session.add(version)
+        session.flush()
+        parts[main] = _DatasetPart(version)
+    return parts
 
 
 def _insert_batch(session: Session, version_id: int, entities: Sequence[Entity]) -> None:

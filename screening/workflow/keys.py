@@ -4,6 +4,10 @@ A key is ``cs_`` + 32 random bytes (URL-safe base64). The plaintext is returned 
 and never stored: the table keeps its SHA-256 and the first characters for display, so a
 stolen database does not yield working keys. Keys are high-entropy, so a plain (unsalted)
 SHA-256 is enough; a slow password hash would only slow every request down.
+
+A key's name is who made a request or a decision in the audit trail, so it must read the same
+everywhere: ASCII letters, digits and ``. _ @ + -``, single spaces between words, no control
+characters (a line break in a name could forge a line of a log or an export).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 
 from pydantic import BaseModel
@@ -23,6 +28,8 @@ from screening.workflow.schema import ApiKey
 KEY_PREFIX = "cs_"
 DISPLAY_LENGTH = 8  # characters of the key kept for display: "cs_" + 5 random
 MAX_NAME_LENGTH = 100
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]*(?: [A-Za-z0-9._@+-]+)*")
+NAME_RULE = "ASCII letters, digits and . _ @ + -, with single spaces between words"
 
 
 class ApiKeyInfo(BaseModel):
@@ -40,6 +47,16 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def valid_name(name: str) -> str:
+    """`name` without surrounding spaces; ValueError unless it is a fit key name."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"key name must be 1 to {MAX_NAME_LENGTH} characters")
+    if not NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"key name {name!r} is not usable: use {NAME_RULE}")
+    return name
+
+
 class ApiKeys:
     """Create, verify, revoke and list keys in the store's database. Safe to share."""
 
@@ -47,10 +64,8 @@ class ApiKeys:
         self.engine = store.engine
 
     def create(self, name: str) -> str:
-        """A new key for `name`, returned once; ValueError if the name is empty or taken."""
-        name = name.strip()
-        if not name or len(name) > MAX_NAME_LENGTH:
-            raise ValueError(f"key name must be 1 to {MAX_NAME_LENGTH} characters")
+        """A new key for `name`, returned once; ValueError if the name is unfit or taken."""
+        name = valid_name(name)
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         with Session(self.engine) as session:
             if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:

@@ -12,12 +12,13 @@ The book is every active customer: those a bank registers from a CSV file and th
 recorded screenings that carried a customer reference.
 
 A re-screening is a `ScreeningRun` of kind ``rescreen`` that stores the list version ids it
-ran against. The next one compares, source by source, the active version with the version the
-last finished re-screening used; only entries added or changed in between (`diff_versions`)
+ran against. The next one compares, list by list (dataset by dataset: OFAC's SDN and non-SDN
+lists are compared separately), the active version with the version the last finished
+re-screening used; only entries added or changed in between (`diff_versions`)
 can raise new alerts. The screener has no way to search a subset of entries, so each customer
-is screened normally (against the sources that changed) and only hits on the changed entries
+is screened normally (against the lists that changed) and only hits on the changed entries
 are kept, recorded and alerted; the score of a hit does not depend on the other entries, so
-this finds exactly what a search restricted to those entries would. A source the last run did
+this finds exactly what a search restricted to those entries would. A list the last run did
 not see, or whose versions cannot be compared (ids numbered differently), is screened in full.
 Without an earlier run, or with ``full=True``, everything is screened. Unchanged entries are
 not re-alerted by an incremental run; a listed entry that changed alerts again even after a
@@ -26,16 +27,19 @@ false-positive decision, since its fingerprint changed (see `screening.workflow.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from lists.model import Source
 from lists.values.countries import to_iso2
 from lists.values.dates import parse_partial_date
-from screening.batch.names import BatchError, Columns, CsvInput, QueryScreener, build_query
-from screening.matching.results import Decision, ScreeningResult, Thresholds
+from screening.batch.errors import BatchError
+from screening.batch.inputs import CsvInput, InputRow, find_column
+from screening.batch.names import NAME_DECISIONS, Columns, QueryScreener, screen_query_row
+from screening.batch.runner import ERROR, BatchSummary, run
+from screening.matching.results import Decision, ListVersionRef, ScreeningResult, Thresholds
 from screening.matching.screener import Screener, parse_schema
 from screening.store import ListStore, VersionInfo
 from screening.store.diff import DiffError, diff_versions
@@ -44,7 +48,7 @@ from screening.workflow.recorder import AlertStatus, CustomerInfo, Recorder
 RESCREEN = "rescreen"
 REF_COLUMNS = ("customer_ref", "customer_id", "customer_reference", "client_id", "ref")
 
-# Per source: the entry ids that may raise new alerts, or None for every entry of the source.
+# Per dataset: the entry ids that may raise new alerts, or None for every entry of the list.
 Scope = dict[str, set[str] | None]
 
 
@@ -90,9 +94,6 @@ def register_customers_csv(recorder: Recorder, path: Path) -> RegisterReport:
             )
         name, kind, country, dob = columns.name, columns.type, columns.country, columns.birth_date
         for row in table.rows():
-            if row.is_blank:
-                report.blank += 1
-                continue
             where = f"{path}: line {row.line}"
             if row.problem:
                 report.errors.append(f"{where}: {row.problem}")
@@ -111,6 +112,7 @@ def register_customers_csv(recorder: Recorder, path: Path) -> RegisterReport:
                 report.added += 1
             else:
                 report.updated += 1
+        report.blank = table.blank
     return report
 
 
@@ -137,8 +139,7 @@ def _customer(
 
 
 def _ref_column(keys: list[str]) -> str | None:
-    by_normal = {re.sub(r"[\s\-]+", "_", key.strip().casefold()): key for key in keys}
-    return next((by_normal[c] for c in REF_COLUMNS if c in by_normal), None)
+    return find_column(keys, "customer reference", None, REF_COLUMNS)
 
 
 # -- recorded batch screening ------------------------------------------------------------
@@ -179,7 +180,8 @@ def record_batch(
     Columns are found as in `screening.batch.names` (name required; type, country, dob optional);
     a customer_ref column (`REF_COLUMNS`) ties rows to customers. A row that cannot be
     screened is counted and reported, and the run goes on. Raises `CustomerFileError` when
-    the file cannot be read or has no name column; then no run is recorded.
+    the file cannot be read or has no name column; then no run is recorded. The rows go
+    through the batch runner (`screening.batch.runner`) with the recorder as the sink.
     """
     try:
         table = CsvInput(path)
@@ -191,32 +193,84 @@ def record_batch(
         except BatchError as exc:
             raise CustomerFileError(f"{path}: {exc}") from None
         ref = _ref_column(table.keys)
-        run_id = recorder.start_run("batch", input_name=str(path), requested_by=requested_by)
-        report = RecordedBatch(run_id, path)
-        for row in table.rows():
-            if row.is_blank:
-                continue
-            report.rows += 1
-            try:
-                if row.problem:
-                    raise ValueError(row.problem)
-                result = screener.screen_query(build_query(row.values, columns), thresholds)
-            except ValueError as exc:
-                report.errors.append(f"{path}: line {row.line}: {exc}")
-                continue
+
+        def screen(row: InputRow) -> _ScreenedRow:
             customer = (row.values.get(ref) or "").strip() if ref else ""
-            recorded = recorder.record_screening(
-                result, customer_ref=customer or None, requested_by=requested_by, run_id=run_id
-            )
-            report.screened += 1
-            decision = result.decision.value
-            report.decisions[decision] = report.decisions.get(decision, 0) + 1
-            report.alerts += len(recorded.alerts)
-            report.suppressed += sum(
-                1 for a in recorded.alerts if a.status is AlertStatus.SUPPRESSED
-            )
-    recorder.finish_run(run_id, report.counts())
-    return report
+            screened = _ScreenedRow(row.number, row.line, customer or None)
+            try:
+                screened.result = screen_query_row(row, screener, columns, thresholds)
+            except ValueError as exc:
+                screened.error = str(exc)
+            return screened
+
+        summary = BatchSummary(path, path, "recorded run", NAME_DECISIONS)
+        sink = _RecordingSink(recorder, path, requested_by, summary)
+        run(table, lambda: screen, sink, summary)
+    return sink.report
+
+
+@dataclass(slots=True)
+class _ScreenedRow:
+    """One row of a recorded batch: its screening, or why it has none."""
+
+    row: int
+    line: int | None
+    customer_ref: str | None
+    result: ScreeningResult | None = None
+    error: str | None = None
+
+    @property
+    def decision(self) -> str:
+        return ERROR if self.result is None else self.result.decision.value
+
+    @property
+    def list_versions(self) -> list[ListVersionRef]:
+        return [] if self.result is None else self.result.list_versions
+
+
+class _RecordingSink(AbstractContextManager[Callable[[_ScreenedRow], None]]):
+    """Stores each row's screening in one ``batch`` run, finished (with its counts) on success."""
+
+    def __init__(
+        self, recorder: Recorder, path: Path, requested_by: str, summary: BatchSummary
+    ) -> None:
+        self._recorder = recorder
+        self._requested_by = requested_by
+        self._summary = summary
+        self.report = RecordedBatch(0, path)
+
+    def __enter__(self) -> Callable[[_ScreenedRow], None]:
+        self.report.run_id = self._recorder.start_run(
+            "batch", input_name=str(self.report.path), requested_by=self._requested_by
+        )
+        return self._record
+
+    def _record(self, screened: _ScreenedRow) -> None:
+        report = self.report
+        if screened.result is None:
+            report.errors.append(f"{report.path}: line {screened.line}: {screened.error}")
+            return
+        recorded = self._recorder.record_screening(
+            screened.result,
+            customer_ref=screened.customer_ref,
+            requested_by=self._requested_by,
+            run_id=report.run_id,
+        )
+        report.alerts += len(recorded.alerts)
+        report.suppressed += sum(1 for a in recorded.alerts if a.status is AlertStatus.SUPPRESSED)
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            return  # the run stays unfinished, as any interrupted run
+        report, summary = self.report, self._summary
+        report.rows = summary.rows
+        report.screened = summary.rows - summary.error
+        report.decisions = {
+            decision: count
+            for decision, count in summary.counts.items()
+            if count and decision != ERROR
+        }
+        self._recorder.finish_run(report.run_id, report.counts())
 
 
 # -- re-screening ------------------------------------------------------------------------
@@ -228,7 +282,7 @@ class RescreenReport:
     mode: Literal["full", "incremental"]
     list_versions: list[int]
     customers: int = 0
-    # Per source: entries that could raise new alerts; None means the whole source.
+    # Per dataset: entries that could raise new alerts; None means the whole list.
     changed_entries: dict[str, int | None] = field(default_factory=dict)
     screenings: int = 0
     new_alerts: int = 0
@@ -248,8 +302,8 @@ class RescreenReport:
 
     def report_lines(self) -> list[str]:
         changed = ", ".join(
-            f"{source} {'all' if count is None else count}"
-            for source, count in sorted(self.changed_entries.items())
+            f"{dataset} {'all' if count is None else count}"
+            for dataset, count in sorted(self.changed_entries.items())
         )
         lines = [
             f"rescreen run {self.run_id} ({self.mode}) against list versions "
@@ -284,15 +338,15 @@ def rescreen(
     )
     customers = recorder.customers()
     report.customers = len(customers)
-    sources = sorted(source for source, ids in scope.items() if ids is None or ids)
-    if sources:
+    datasets = sorted(dataset for dataset, ids in scope.items() if ids is None or ids)
+    if datasets:
         for customer in customers:
             _rescreen_one(
                 screener,
                 recorder,
                 customer,
                 scope,
-                sources,
+                datasets,
                 run_id,
                 thresholds,
                 requested_by,
@@ -305,29 +359,29 @@ def rescreen(
 def changed_scope(
     store: ListStore, versions: list[VersionInfo], previous_ids: list[int] | None
 ) -> Scope:
-    """Per active source, the entry ids added or changed since the previous run's version."""
+    """Per active dataset, the entry ids added or changed since the previous run's version."""
     if previous_ids is None:
-        return {v.source.value: None for v in versions}
+        return {v.dataset: None for v in versions}
     previous: dict[str, int] = {}
     for version_id in previous_ids:
         old = store.version(version_id)
         if old is not None:
-            previous[old.source.value] = old.id
+            previous[old.dataset] = old.id
     scope: Scope = {}
     for version in versions:
-        source = version.source.value
-        before = previous.get(source)
+        dataset = version.dataset
+        before = previous.get(dataset)
         if before is None:
-            scope[source] = None
+            scope[dataset] = None
         elif before == version.id:
-            scope[source] = set()
+            scope[dataset] = set()
         else:
             try:
-                diff = diff_versions(store, source, before, version.id)
+                diff = diff_versions(store, dataset, before, version.id)
             except DiffError:
-                scope[source] = None  # not comparable: screen the whole source
+                scope[dataset] = None  # not comparable: screen the whole list
             else:
-                scope[source] = {*diff.added, *diff.changed}
+                scope[dataset] = {*diff.added, *diff.changed}
     return scope
 
 
@@ -336,14 +390,14 @@ def _rescreen_one(
     recorder: Recorder,
     customer: CustomerInfo,
     scope: Scope,
-    sources: list[str],
+    datasets: list[str],
     run_id: int,
     thresholds: Thresholds | None,
     requested_by: str,
     report: RescreenReport,
 ) -> None:
     try:
-        query = customer.query().model_copy(update={"sources": [Source(s) for s in sources]})
+        query = customer.query().model_copy(update={"sources": None, "lists": datasets})
         result = restrict(screener.screen_query(query, thresholds), scope)
     except ValueError as exc:  # QueryError, ValidationError: the customer's data, not the run
         report.errors.append(f"{customer.customer_ref}: {exc}")
@@ -361,8 +415,7 @@ def restrict(result: ScreeningResult, scope: Scope) -> ScreeningResult:
     hits = [
         hit
         for hit in result.hits
-        if hit.source.value in scope
-        and ((ids := scope[hit.source.value]) is None or hit.entry_id in ids)
+        if hit.dataset in scope and ((ids := scope[hit.dataset]) is None or hit.entry_id in ids)
     ]
     decision = hits[0].decision if hits else Decision.CLEAR
     return result.model_copy(update={"hits": hits, "decision": decision})

@@ -24,6 +24,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from screening.store.schema import Base, JsonDocument, UTCDateTime
 
 
+def utc_now() -> dt.datetime:
+    """The time stamped on a new row: timezone-aware UTC, like every column here."""
+    return dt.datetime.now(dt.UTC)
+
+
 class ApiKey(Base):
     """An HTTP API key; only its SHA-256 is stored (the key is shown once, at creation)."""
 

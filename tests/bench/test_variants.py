@@ -703,6 +703,7 @@ def test_real_clean_and_near_miss_names_are_not_listed(
 def _hit(source: str, entry_id: str, score: float, decision: Decision) -> Hit:
     return Hit(
         source=Source(source),
+        dataset={"ofac": "ofac_sdn", "uk": "uk_ofsi", "un": "un_sc"}.get(source, source),
         entry_id=entry_id,
         name="X",
         matched_name="X",

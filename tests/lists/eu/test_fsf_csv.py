@@ -160,10 +160,10 @@ def test_wrong_encoding(tmp_path: Path) -> None:
     )
     with pytest.raises(ListReadError) as error:
         list(open_list(path).entities())
-    assert str(error.value).startswith(f"{path}:3: not UTF-8: byte 0xed")
+    assert str(error.value).startswith(f"{path}:3: not valid UTF-8 text: byte 0xed at column 34")
     code, output = _inspect_cli(path)
     assert code == 1
-    assert f"{path}:3: not UTF-8" in output and "Traceback" not in output
+    assert f"{path}:3: not valid UTF-8" in output and "Traceback" not in output
 
 
 def test_utf16_is_refused(tmp_path: Path) -> None:

@@ -415,7 +415,9 @@ def test_wrong_encoding_is_refused_with_its_line(tmp_path: Path) -> None:
     # 0x81 is not a character in Windows-1252.
     bad = b'475,"CASA DE CUBA \x81",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
     path.write_bytes(GOOD_ROWS + bad + b"\x1a")
-    _assert_refused(path, "byte 0x81 at column 19 is not valid cp1252", f"{path}:4")
+    _assert_refused(
+        path, "not valid cp1252 (Windows-1252) text: byte 0x81 at column 19", f"{path}:4"
+    )
 
 
 def test_missing_column_is_refused_with_its_line(tmp_path: Path) -> None:

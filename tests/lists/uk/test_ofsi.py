@@ -490,7 +490,7 @@ def test_invalid_utf8_bytes(tmp_path: Path, shared_lists: Path) -> None:
     lines[4] = lines[4].replace(b"Mian", b"M\xe9an", 1)  # a lone cp1252 "é"
     path = tmp_path / "ConList.csv"
     path.write_bytes(b"".join(lines))
-    _assert_refused(path, "not valid utf-8 text (byte 0xe9", 5)
+    _assert_refused(path, "not valid UTF-8 text: byte 0xe9", 5)
 
 
 def test_utf16_file(tmp_path: Path, header: list[str]) -> None:

@@ -209,7 +209,7 @@ def test_byte_undefined_in_cp1252(tmp_path: Path, shared_lists: Path) -> None:
     lines[6] = lines[6].replace(b"SALIMI", b"SAL\x81MI")  # 0x81 has no cp1252 character
     path = tmp_path / "sanctionsconlist.csv"
     path.write_bytes(b"".join(lines))
-    _assert_refused(path, "not valid cp1252 text (byte 0x81", 7)
+    _assert_refused(path, "not valid cp1252 (Windows-1252) text: byte 0x81 at column 5", 7)
 
 
 def test_truncated_inside_a_quoted_cell(tmp_path: Path, shared_lists: Path) -> None:

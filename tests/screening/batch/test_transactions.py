@@ -1,22 +1,19 @@
-"""The Transaction model and its readers: CSV (flat format), JSONL and JSON arrays, streamed."""
+"""Transaction readers: CSV (flat format), JSONL and JSON arrays, streamed, errors as rows."""
 
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from screening.batch.names import MissingColumnError
-from screening.batch.transactions import TxInput, TxInputError, read_transactions
-from screening.coalition.transactions import (
-    TRANSACTION_FIELDS,
-    Transaction,
-    build_transaction,
-)
+from screening.batch.errors import MissingColumnError
+from screening.batch.transactions import TxInput, TxInputError, read_transactions, run_tx_batch
+from screening.coalition.profiles import resolve_profile
+from tests.screening.batch.support import ClearScreener
 
 HEADER = (
     "tx_id,amount,currency,originator_name,originator_country,originator_bic,beneficiary_name,"
@@ -28,95 +25,6 @@ HEADER = (
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_text(text, encoding=encoding, newline="")
     return path
-
-
-# -- the model -------------------------------------------------------------------------------
-
-
-def test_a_full_row_is_normalised() -> None:
-    tx = build_transaction(
-        {
-            "tx_id": " T-1 ",
-            "amount": "1250.50",
-            "currency": "eur",
-            "originator_name": "Acme GmbH",
-            "originator_country": "Germany",
-            "originator_bic": "deut de ff",
-            "beneficiary_country": "UAE",
-            "beneficiary_bic": "NBADAEAAXXX",
-            "intermediary_bics": "CHASUS33; COBADEFF",
-            "origin_country": "DEU",
-            "transit_countries": "TR; Kazakhstan",
-            "destination_country": "Crimea",
-            "end_user_country": "UA-40",
-            "hs_codes": "8542.31; 85423190",
-            "goods_description": "",
-        }
-    )
-    assert tx.tx_id == "T-1"
-    assert tx.amount == Decimal("1250.50")
-    assert tx.currency == "EUR"
-    assert (tx.originator_country, tx.beneficiary_country, tx.origin_country) == ("DE", "AE", "DE")
-    assert tx.originator_bic == "DEUTDEFF"
-    assert tx.beneficiary_bic == "NBADAEAAXXX"
-    assert tx.intermediary_bics == ["CHASUS33", "COBADEFF"]
-    assert tx.transit_countries == ["TR", "KZ"]
-    # Regions keep their ISO 3166-2 code: the rules must see the occupied region.
-    assert (tx.destination_country, tx.end_user_country) == ("UA-43", "UA-40")
-    assert tx.hs_codes == ["8542.31", "85423190"]
-    assert tx.goods_description is None  # empty means not given
-    assert tx.beneficiary_name is None
-
-
-def test_lists_may_be_json_arrays_and_ids_numbers() -> None:
-    tx = build_transaction(
-        {"tx_id": 42, "amount": 0.1, "transit_countries": ["AE", " "], "hs_codes": ["8542"]}
-    )
-    assert tx.tx_id == "42"
-    assert tx.amount == Decimal("0.1")  # from repr, not the binary float
-    assert tx.transit_countries == ["AE"]
-
-
-@pytest.mark.parametrize(
-    ("values", "message"),
-    [
-        ({"amount": "12,50"}, "amount: unreadable amount '12,50'"),
-        ({"amount": "1 250.00"}, "unreadable amount"),
-        ({"amount": "-5"}, "unreadable amount '-5'"),
-        ({"amount": "abc"}, "unreadable amount 'abc'"),
-        ({"amount": True}, "amount must be a number"),
-        ({"amount": "NaN"}, "unreadable amount 'NaN'"),
-        ({"currency": "XYZ"}, "currency: unknown currency 'XYZ'"),
-        ({"originator_country": "Atlantis"}, "originator_country: unknown country 'Atlantis'"),
-        ({"transit_countries": "AE;Narnia"}, "unknown country 'Narnia'"),
-        ({"beneficiary_bic": "NOTABIC"}, "beneficiary_bic: 'NOTABIC' is not a valid BIC"),
-        ({"intermediary_bics": "SABRRUMM;BAD"}, "'BAD' is not a valid BIC"),
-        ({"hs_codes": "8542.31;ABC"}, "hs_codes: 'ABC': not an HS code"),
-        ({"hs_codes": "123"}, "'123': 3 digits"),
-        ({"tx_id": "   "}, "tx_id: empty tx_id: every transaction needs one"),
-        ({"beneficiary_name": "x" * 501}, "beneficiary_name: String should have at most 500"),
-    ],
-)
-def test_bad_values_give_one_line_reasons(values: dict[str, Any], message: str) -> None:
-    row = {"tx_id": "T1", **values}
-    with pytest.raises(ValueError) as caught:
-        build_transaction(row)
-    assert message in str(caught.value)
-    assert "\n" not in str(caught.value)
-
-
-def test_missing_tx_id_is_an_error() -> None:
-    with pytest.raises(ValueError, match="tx_id: Field required"):
-        build_transaction({"amount": "1"})
-
-
-def test_flat_joins_lists_and_blanks_missing_values() -> None:
-    tx = Transaction.model_validate({"tx_id": "T", "amount": "3", "hs_codes": "8542;8541.10"})
-    flat = tx.flat()
-    assert list(flat) == list(TRANSACTION_FIELDS)
-    assert flat["hs_codes"] == "8542; 8541.10"
-    assert flat["amount"] == "3"
-    assert flat["currency"] == ""
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -266,3 +174,41 @@ def test_jsonl_line_that_is_not_utf8_is_an_error_row(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TxInputError, match="No such file"):
         list(read_transactions(tmp_path / "absent.jsonl"))
+
+
+# -- the transaction batch -------------------------------------------------------------------
+
+
+def test_tx_batch_writes_one_record_per_row_and_sums_up_in_its_words(tmp_path: Path) -> None:
+    source = write(
+        tmp_path / "in.csv",
+        "tx_id,amount,currency,beneficiary_name,beneficiary_country,Risk Score\n"
+        "T1,10.00,EUR,Jane Doe,DE,x\n"
+        "\n"
+        "T2,abc,EUR,Jane Doe,DE,y\n"
+        "T3,5,EUR,=1+2,FR,z\n",
+    )
+    out = tmp_path / "out.csv"
+    summary = run_tx_batch(source, out, ClearScreener(), resolve_profile("uk_bank"))
+    lines = summary.report_lines()
+    assert lines[0] == "3 transactions: block 0, review 0, clear 2, error 1 (1 blank rows skipped)"
+    assert lines[1].startswith("profile uk_bank; elapsed ") and lines[1].endswith(" s")
+    assert lines[2:] == [
+        "lists: ofac version 7 (2024-05-03)",
+        "error in row 3: amount: unreadable amount 'abc': "
+        "digits with an optional '.' decimal point",
+        f"wrote {out} (csv)",
+    ]
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    # An input column that reads as an added one ("Risk Score" ~ risk_score) keeps its name.
+    assert header[5:] == [
+        "Risk Score",
+        "decision",
+        "screening_risk_score",
+        "flag_count",
+        "flags",
+        "error",
+    ]
+    assert [(row[0], row[6]) for row in rows] == [("T1", "clear"), ("T2", "error"), ("T3", "clear")]
+    assert rows[2][3] == "'=1+2"  # formula-escaped like every batch CSV

@@ -15,27 +15,29 @@ from click.testing import CliRunner
 import cli
 from lists import open_list
 from lists.model import Source
-from screening.coalition.jurisdictions import Role, roles_of
 from screening.coalition.profiles import (
-    EU_MEMBER_STATES,
     PRESETS,
-    InstitutionProfile,
-    NexusFacts,
-    ProfileError,
-    load_profile,
-    resolve_profile,
 )
 from screening.coalition.rules import (
+    CHPL_CORE_VIA_PIVOT,
+    CHPL_TO_SANCTIONED,
+    CHPL_VIA_HUB,
+    HUB_DESTINATION_RUSSIAN_END_USER,
+    PARTY_SANCTIONS_HIT,
+    RULE_ORDER,
     RULES,
+    SANCTIONED_JURISDICTION,
     SEVERITY_POINTS,
     Flag,
+    RuleContext,
     Severity,
-    TxDecision,
+    TxOutcome,
     TxResult,
     decide,
+    rule,
     screen_transaction,
 )
-from screening.coalition.transactions import build_transaction
+from screening.coalition.transactions import Transaction, build_transaction
 from screening.matching.screener import Screener
 from screening.store import ListStore
 
@@ -93,7 +95,7 @@ def test_clean_eu_trade_is_clear(screener: Screener) -> None:
         hs_codes="1905.90",
         goods_description="bread and pastry",
     )
-    assert (result.decision, result.risk_score, result.flags) == (TxDecision.CLEAR, 0, [])
+    assert (result.decision, result.risk_score, result.flags) == (TxOutcome.CLEAR, 0, [])
     assert [v.source for v in result.list_versions] == [Source.UK, Source.UN]
 
 
@@ -131,7 +133,7 @@ def test_tier1_ic_from_germany_via_uae_to_kazakhstan(screener: Screener) -> None
     assert pivot.evidence["final_destination"] == {"field": "destination_country", "code": "KZ"}
     assert pivot.evidence["pivots"] == [{"field": "transit_countries[0]", "code": "AE"}]
     # Two high flags: 50 + 50/4.
-    assert (result.decision, result.risk_score) == (TxDecision.REVIEW, 62)
+    assert (result.decision, result.risk_score) == (TxOutcome.REVIEW, 62)
 
 
 def test_tier1_ic_to_russia_blocks(screener: Screener) -> None:
@@ -141,7 +143,7 @@ def test_tier1_ic_to_russia_blocks(screener: Screener) -> None:
     chpl = found["CHPL_TO_SANCTIONED"][0]
     assert chpl.severity is Severity.CRITICAL
     assert chpl.evidence["sanctioned"] == [{"field": "destination_country", "code": "RU"}]
-    assert (result.decision, result.risk_score) == (TxDecision.BLOCK, 100)
+    assert (result.decision, result.risk_score) == (TxOutcome.BLOCK, 100)
 
 
 def test_possible_chpl_to_russia_asks_for_review_in_that_rule(screener: Screener) -> None:
@@ -161,7 +163,7 @@ def test_core_origin_via_turkey_to_a_third_country(screener: Screener) -> None:
     assert set(found) == {"CHPL_VIA_HUB", "CHPL_CORE_VIA_PIVOT"}
     assert found["CHPL_CORE_VIA_PIVOT"][0].severity is Severity.MEDIUM  # tier 3.A
     assert found["CHPL_VIA_HUB"][0].severity is Severity.MEDIUM
-    assert (result.decision, result.risk_score) == (TxDecision.REVIEW, 38)
+    assert (result.decision, result.risk_score) == (TxOutcome.REVIEW, 38)
 
 
 @pytest.mark.parametrize(
@@ -216,7 +218,7 @@ def test_uae_destination_with_an_end_user_in_moscow(screener: Screener) -> None:
     assert hub_ru.severity is Severity.CRITICAL  # listed CHPL goods
     assert hub_ru.evidence["russian_or_belarusian"] == [{"field": "end_user_country", "code": "RU"}]
     assert found["CHPL_VIA_HUB"][0].severity is Severity.LOW  # tier 4.A
-    assert result.decision is TxDecision.BLOCK
+    assert result.decision is TxOutcome.BLOCK
 
 
 def test_hub_destination_with_russian_beneficiary_bank_and_no_chpl_goods(
@@ -249,7 +251,7 @@ def test_beneficiary_on_the_un_list_blocks(screener: Screener) -> None:
     )
     assert evidence["listed_name"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
     assert evidence["hit_decision"] == "match" and evidence["binding_reason"] == "always binding"
-    assert result.decision is TxDecision.BLOCK
+    assert result.decision is TxOutcome.BLOCK
 
 
 def test_uk_listing_binds_a_uk_bank_but_not_an_eu_bank_in_euro(screener: Screener) -> None:
@@ -263,7 +265,7 @@ def test_uk_listing_binds_a_uk_bank_but_not_an_eu_bank_in_euro(screener: Screene
     assert eu[0].evidence["binding_reason"] is None
     assert "list not binding" in eu[0].message
     # A non-binding hit is reported but asks for review at most.
-    assert (eu_result.decision, eu_result.risk_score) == (TxDecision.REVIEW, 30)
+    assert (eu_result.decision, eu_result.risk_score) == (TxOutcome.REVIEW, 30)
     # The same EU bank is bound by the UK list for a sterling payment.
     gbp = rules_of(screen(screener, "eu_bank", currency="GBP", **values))["PARTY_SANCTIONS_HIT"]
     assert (gbp[0].binding, gbp[0].evidence["binding_reason"]) == (True, "payment in GBP")
@@ -286,7 +288,7 @@ def test_a_bic_in_russia(screener: Screener) -> None:
     assert flag.evidence["found_in"] == ["intermediary_bics[1]"]
     assert (flag.severity, result.decision, result.risk_score) == (
         Severity.CRITICAL,
-        TxDecision.BLOCK,
+        TxOutcome.BLOCK,
         80,
     )
 
@@ -299,7 +301,7 @@ def test_an_address_in_sevastopol_blocks(screener: Screener) -> None:
     assert flag.evidence["jurisdiction"] == "UA-40"
     assert flag.evidence["matched_text"] == ["Sevastopol"]
     assert flag.evidence["oblast_only"] is False
-    assert result.decision is TxDecision.BLOCK
+    assert result.decision is TxOutcome.BLOCK
 
 
 def test_an_oblast_alone_asks_for_review(screener: Screener) -> None:
@@ -312,7 +314,7 @@ def test_an_oblast_alone_asks_for_review(screener: Screener) -> None:
     assert set(by_code) == {"UA-23", "UA-14"}
     assert all(f.severity is Severity.HIGH and f.evidence["oblast_only"] for f in by_code.values())
     assert found["CHPL_TO_SANCTIONED"][0].severity is Severity.HIGH
-    assert result.decision is TxDecision.REVIEW
+    assert result.decision is TxOutcome.REVIEW
 
 
 def test_a_city_in_occupied_territory_in_the_goods_description(screener: Screener) -> None:
@@ -329,7 +331,7 @@ def test_syria_asks_for_review_not_block(screener: Screener) -> None:
     result = screen(screener, beneficiary_country="Syria")
     flag = rules_of(result)["SANCTIONED_JURISDICTION"][0]
     assert (flag.severity, flag.evidence["blocked_by_profile"]) == (Severity.HIGH, False)
-    assert result.decision is TxDecision.REVIEW
+    assert result.decision is TxOutcome.REVIEW
 
 
 def test_one_flag_per_jurisdiction_naming_every_field(screener: Screener) -> None:
@@ -424,16 +426,16 @@ def flag(severity: Severity) -> Flag:
 @pytest.mark.parametrize(
     ("severities", "decision", "score"),
     [
-        ([], TxDecision.CLEAR, 0),
-        ([Severity.LOW], TxDecision.REVIEW, 15),
-        ([Severity.MEDIUM, Severity.LOW], TxDecision.REVIEW, 34),
-        ([Severity.HIGH], TxDecision.REVIEW, 50),
-        ([Severity.LOW, Severity.CRITICAL], TxDecision.BLOCK, 84),
-        ([Severity.CRITICAL, Severity.CRITICAL], TxDecision.BLOCK, 100),
-        ([Severity.HIGH] * 4, TxDecision.REVIEW, 88),
+        ([], TxOutcome.CLEAR, 0),
+        ([Severity.LOW], TxOutcome.REVIEW, 15),
+        ([Severity.MEDIUM, Severity.LOW], TxOutcome.REVIEW, 34),
+        ([Severity.HIGH], TxOutcome.REVIEW, 50),
+        ([Severity.LOW, Severity.CRITICAL], TxOutcome.BLOCK, 84),
+        ([Severity.CRITICAL, Severity.CRITICAL], TxOutcome.BLOCK, 100),
+        ([Severity.HIGH] * 4, TxOutcome.REVIEW, 88),
     ],
 )
-def test_decide(severities: list[Severity], decision: TxDecision, score: int) -> None:
+def test_decide(severities: list[Severity], decision: TxOutcome, score: int) -> None:
     assert decide([flag(s) for s in severities]) == (decision, score)
 
 
@@ -461,95 +463,46 @@ def test_registry_is_documented_with_known_sources() -> None:
         assert len(section) == 2, f"{registered.id} missing from docs/rules.md"
         body = section[1].split("\n### ", 1)[0]
         assert f"**Severity:** {registered.severity.value}" in body
+        module = registered.check.__module__.replace(".", "/")
+        assert f"**Module:** `{module}.py`" in body, registered.id
         for source in registered.sources:
             assert f"`{source}`" in body, (registered.id, source)
 
 
-# -- profiles --------------------------------------------------------------------------------
+def test_rules_run_in_the_declared_order_from_their_family_modules() -> None:
+    # Flags appear in RULE_ORDER even though the package imports its families alphabetically.
+    assert tuple(RULES) == RULE_ORDER
+    assert {
+        registered.id: registered.check.__module__.rsplit(".", 1)[1]
+        for registered in RULES.values()
+    } == {
+        PARTY_SANCTIONS_HIT: "parties",
+        SANCTIONED_JURISDICTION: "jurisdictions",
+        CHPL_VIA_HUB: "goods",
+        CHPL_TO_SANCTIONED: "goods",
+        CHPL_CORE_VIA_PIVOT: "goods",
+        HUB_DESTINATION_RUSSIAN_END_USER: "end_use",
+    }
 
 
-def test_eu_member_states_are_the_27_and_all_coalition_core() -> None:
-    assert len(EU_MEMBER_STATES) == 27
-    assert all(Role.COALITION_CORE in roles_of(code) for code in EU_MEMBER_STATES)
-    assert {"GB", "CH", "NO", "EL"}.isdisjoint(EU_MEMBER_STATES)
+def test_a_rule_id_is_declared_and_registered_once() -> None:
+    def check(tx: Transaction, ctx: RuleContext) -> list[Flag]:
+        return []
+
+    with pytest.raises(ValueError, match="not declared in RULE_ORDER"):
+        rule("NEW_RULE", Severity.LOW, "doc", "why", ("BACKGROUND",))(check)
+    with pytest.raises(ValueError, match="registered twice"):
+        rule(CHPL_VIA_HUB, Severity.LOW, "doc", "why", ("BACKGROUND",))(check)
+    assert tuple(RULES) == RULE_ORDER and RULES[CHPL_VIA_HUB].check is not check
 
 
-@pytest.mark.parametrize(
-    ("profile", "facts", "binding"),
-    [
-        ("uk_bank", NexusFacts(currency="GBP", countries={"GB"}), {Source.UK, Source.UN}),
-        ("uk_bank", NexusFacts(currency="USD"), {Source.UK, Source.UN, Source.OFAC}),
-        (
-            "uk_bank",
-            NexusFacts(currency="GBP", countries={"AT"}),
-            {Source.UK, Source.UN, Source.EU},
-        ),
-        ("uk_bank", NexusFacts(currency="EUR"), {Source.UK, Source.UN, Source.EU}),
-        ("us_bank", NexusFacts(currency="USD", countries={"AE"}), {Source.OFAC, Source.UN}),
-        ("us_bank", NexusFacts(currency="GBP"), {Source.OFAC, Source.UN, Source.UK}),
-        ("eu_bank", NexusFacts(currency="CHF", countries={"CH"}), {Source.EU, Source.UN}),
-        ("eu_bank", NexusFacts(currency="USD"), {Source.EU, Source.UN, Source.OFAC}),
-    ],
-)
-def test_binding_lists_per_profile(profile: str, facts: NexusFacts, binding: set[Source]) -> None:
-    assert set(PRESETS[profile].binding_reasons(facts)) == binding
+# -- context ---------------------------------------------------------------------------------
 
 
 def test_eu_nexus_through_a_bic(screener: Screener) -> None:
     tx = build_transaction({"tx_id": "N", "currency": "GBP", "intermediary_bics": "COBADEFF"})
-    from screening.coalition.rules import RuleContext
-
     context = RuleContext(tx, screener, PRESETS["uk_bank"])
     assert context.binding[Source.EU] == "EU nexus: DE"
-
-
-def test_profile_from_a_json_file(tmp_path: Path) -> None:
-    path = tmp_path / "bank.json"
-    path.write_text(
-        json.dumps(
-            {
-                "name": "ch_bank",
-                "binding": [
-                    {"source": "un"},
-                    {"source": "eu", "when": "always"},
-                    {"source": "ofac", "when": "currency", "currencies": ["usd"]},
-                ],
-                "blocked_jurisdictions": ["ru", "KP"],
-            }
-        )
-    )
-    profile = resolve_profile(str(path))
-    assert profile.name == "ch_bank"
-    assert profile.blocked_jurisdictions == ["RU", "KP"]
-    assert set(profile.binding_reasons(NexusFacts(currency="USD"))) == {
-        Source.UN,
-        Source.EU,
-        Source.OFAC,
-    }
-    assert resolve_profile(None) is PRESETS["uk_bank"]
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("{", "line 1: not valid JSON"),
-        ('{"name": "x", "binding": [{"source": "xx"}]}', "binding.0.source: Input should be"),
-        ('{"name": "x"}', "binding: Field required"),
-        ('{"name": "x", "binding": [], "bogus": 1}', "bogus: Extra inputs are not permitted"),
-    ],
-)
-def test_bad_profile_files(tmp_path: Path, content: str, message: str) -> None:
-    path = tmp_path / "p.json"
-    path.write_text(content)
-    with pytest.raises(ProfileError) as caught:
-        load_profile(path)
-    assert str(caught.value).startswith(str(path)) and message in str(caught.value)
-
-
-def test_unknown_profile_name() -> None:
-    with pytest.raises(ProfileError, match="unknown profile 'ch_bank': use uk_bank, us_bank"):
-        resolve_profile("ch_bank")
-    assert isinstance(PRESETS["us_bank"], InstitutionProfile)
 
 
 # -- CLI end to end --------------------------------------------------------------------------

@@ -11,21 +11,6 @@ from click.testing import CliRunner
 from cli import main
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, shared_lists: Path) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'lists.db'}"
-    loaded = CliRunner().invoke(
-        main, ["lists", "load", "--db", url, str(shared_lists / "un" / "consolidated.xml")]
-    )
-    assert loaded.exit_code == 0, loaded.output
-    return url
-
-
-@pytest.fixture(autouse=True)
-def _index_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COALITION_INDEX_DIR", str(tmp_path / "index"))
-
-
 def test_screen_prints_decision_hits_and_explanations(db: str) -> None:
     result = CliRunner().invoke(
         main,

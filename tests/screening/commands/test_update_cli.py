@@ -48,8 +48,11 @@ def test_update_loads_then_reports_not_modified(
     assert "loaded un version" in output and "loaded ofac version" in output
     store = ListStore(db)
     un = store.active_version("un")
-    ofac = store.active_version("ofac")
+    ofac = store.active_version("ofac_sdn")
+    non_sdn = store.active_version("ofac_consolidated")
     assert un is not None and un.entity_count == 1009
+    # The OFAC CSV set holds two lists: each is a dataset with its own active version.
+    assert ofac is not None and non_sdn is not None and ofac.sha256 == non_sdn.sha256
     # OFAC CSV files state no date: the download's newest Last-Modified stands in.
     assert ofac is not None and ofac.published_from == "http"
     assert str(ofac.published_on) == "2025-12-19"
@@ -57,7 +60,7 @@ def test_update_loads_then_reports_not_modified(
     assert code == 0, output
     assert "un: not modified since the last download" in output
     assert "ofac: not modified since the last download" in output
-    assert len(store.versions()) == 2
+    assert len(store.versions()) == 3
 
 
 def test_failed_download_leaves_the_active_version_untouched(

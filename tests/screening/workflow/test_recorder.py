@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,17 @@ from sqlalchemy.orm import Session
 from lists.base import ListFile, ListFormat, ReadReport
 from lists.model import Entity, Source
 from screening import Screener
-from screening.coalition.rules import Flag, Severity, TxDecision, TxResult
+from screening.coalition.rules import (
+    CHPL_VIA_HUB,
+    PARTY_SANCTIONS_HIT,
+    Flag,
+    Severity,
+    TxOutcome,
+    TxResult,
+)
 from screening.store import ListStore
 from screening.store.schema import StoredEntity
-from screening.workflow.recorder import AlertStatus, Disposition, Recorder
+from screening.workflow.recorder import AlertStatus, CustomerInfo, Disposition, Recorder
 from screening.workflow.rescreen import record_batch
 from screening.workflow.schema import (
     Alert,
@@ -254,7 +263,7 @@ def test_runs_and_transactions_are_recorded(store: ListStore, screener: Screener
     run = recorder.start_run("transaction", input_name="tx.csv", requested_by="ops")
     hit = screener.screen("Ivan Petrov", type="person").hits[0]
     flag = Flag(
-        rule="PARTY_SANCTIONS_HIT",
+        rule=PARTY_SANCTIONS_HIT,
         severity=Severity.CRITICAL,
         message="beneficiary 'Ivan Petrov' match",
         evidence={
@@ -269,9 +278,9 @@ def test_runs_and_transactions_are_recorded(store: ListStore, screener: Screener
         },
         binding=True,
     )
-    other = Flag(rule="CHPL_GOODS", severity=Severity.HIGH, message="goods", evidence={})
+    other = Flag(rule=CHPL_VIA_HUB, severity=Severity.HIGH, message="goods", evidence={})
     result = TxResult(
-        tx_id="T-1", decision=TxDecision.BLOCK, risk_score=92, flags=[flag, other], list_versions=[]
+        tx_id="T-1", decision=TxOutcome.BLOCK, risk_score=92, flags=[flag, other], list_versions=[]
     )
     recorded = recorder.record_transaction(
         result,
@@ -330,3 +339,85 @@ def test_a_batch_run_records_every_row_and_its_counts(
 
 def _pairs_of(recorder: Recorder) -> set[tuple[str | None, str]]:
     return {(a.customer_ref, a.entry_id) for a in recorder.alerts()}
+
+
+RACERS = 8
+
+
+def _all_at_once(work: Callable[[int], object]) -> list[object]:
+    """`work(i)` in RACERS threads released together; their results, or the exceptions raised."""
+    barrier = threading.Barrier(RACERS)
+
+    def run(index: int) -> object:
+        barrier.wait(timeout=60)
+        try:
+            return work(index)
+        except Exception as exc:  # returned, so that the test shows every failure
+            return exc
+
+    with ThreadPoolExecutor(max_workers=RACERS) as pool:
+        return list(pool.map(run, range(RACERS)))
+
+
+def test_concurrent_screenings_of_a_new_customer_are_all_recorded(
+    store: ListStore, screener: Screener
+) -> None:
+    """A look-up then INSERT of the customer failed all racers but one with IntegrityError."""
+    recorder = Recorder(store)
+    result = screener.screen("Ivan Petrov", type="person", country="RU")
+    outcomes = _all_at_once(
+        lambda i: recorder.record_screening(result, customer_ref="NEW-1", requested_by=f"t{i}")
+    )
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    with Session(store.engine) as session:
+        screenings = session.scalars(
+            select(ScreeningRecord.requested_by).where(ScreeningRecord.customer_ref == "NEW-1")
+        )
+        assert sorted(screenings) == sorted(f"t{i}" for i in range(RACERS))
+        customers = session.scalars(select(Customer).where(Customer.customer_ref == "NEW-1"))
+        [customer] = customers.all()
+        assert (customer.name, customer.country, customer.registered_from) == (
+            "Ivan Petrov",
+            "RU",
+            "screening",
+        )
+    # Every screening opened its alert (the first one open, none lost).
+    assert len(recorder.alerts(customer_ref="NEW-1")) == RACERS
+
+
+def test_concurrent_registrations_of_a_new_customer(store: ListStore) -> None:
+    recorder = Recorder(store)
+    outcomes = _all_at_once(
+        lambda i: recorder.register_customer(
+            CustomerInfo(customer_ref="NEW-2", name=f"Name {i}", registered_from="api")
+        )
+    )
+    assert sorted(map(repr, outcomes)) == ["False"] * (RACERS - 1) + ["True"]
+    [customer] = recorder.customers()
+    assert customer.customer_ref == "NEW-2" and customer.registered_from == "api"
+    assert customer.name in {f"Name {i}" for i in range(RACERS)}
+
+
+def test_a_registration_updates_details_and_keeps_the_origin(
+    store: ListStore, screener: Screener
+) -> None:
+    recorder = Recorder(store)
+    result = screener.screen("Ivan Petrov", type="person", country="RU")
+    recorder.record_screening(result, customer_ref="C-9", requested_by="t")
+    with Session(store.engine) as session:
+        joined = session.scalars(select(Customer).where(Customer.customer_ref == "C-9")).one()
+        joined_at = joined.registered_at
+    updated = CustomerInfo(
+        customer_ref="C-9", name="Ivan Petrov Jr", country="KZ", registered_from="csv", active=False
+    )
+    assert recorder.register_customer(updated) is False
+    [customer] = recorder.customers(active_only=False)
+    assert (customer.name, customer.country, customer.active) == ("Ivan Petrov Jr", "KZ", False)
+    assert customer.registered_from == "screening"
+    # A later screening refreshes the details but leaves the activity as registered.
+    recorder.record_screening(result, customer_ref="C-9", requested_by="t")
+    [customer] = recorder.customers(active_only=False)
+    assert (customer.name, customer.country, customer.active) == ("Ivan Petrov", "RU", False)
+    with Session(store.engine) as session:
+        stored = session.scalars(select(Customer).where(Customer.customer_ref == "C-9")).one()
+        assert stored.registered_at == joined_at

@@ -19,9 +19,15 @@ from click.testing import CliRunner
 from cli import main
 from lists import open_list
 from screening import Screener
+from screening.matching.results import Decision, Query, ScreeningResult, Thresholds
 from screening.store import ListStore, diff_versions
 from screening.workflow.recorder import AlertInfo, AlertStatus, Disposition, Recorder
-from screening.workflow.rescreen import CustomerFileError, register_customers_csv, rescreen
+from screening.workflow.rescreen import (
+    CustomerFileError,
+    record_batch,
+    register_customers_csv,
+    rescreen,
+)
 
 BOOK = """customer_ref,name,type,country,dob
 C1,Akhmed Rajapovich Chataev,person,,
@@ -61,7 +67,7 @@ def test_rescreen_alerts_only_on_added_and_changed_entries(
     first = rescreen(screener, recorder, requested_by="nightly")
     assert (first.mode, first.changed_entries, first.customers, first.screenings) == (
         "full",
-        {"un": None},
+        {"un_sc": None},
         6,
         6,
     )
@@ -90,7 +96,7 @@ def test_rescreen_alerts_only_on_added_and_changed_entries(
 
     second = rescreen(screener, recorder, requested_by="nightly")
     assert second.mode == "incremental"
-    assert second.changed_entries == {"un": len(changed)}
+    assert second.changed_entries == {"un_sc": len(changed)}
     assert second.list_versions == [may.id] and second.screenings == 6
     new = [a for a in recorder.alerts(limit=10_000) if a.id not in before]
     assert new and all(a.entry_id in changed for a in new)
@@ -105,13 +111,13 @@ def test_rescreen_alerts_only_on_added_and_changed_entries(
     third = rescreen(screener, recorder, requested_by="nightly")
     assert (third.mode, third.changed_entries, third.screenings, third.new_alerts) == (
         "incremental",
-        {"un": 0},
+        {"un_sc": 0},
         0,
         0,
     )
 
     full = rescreen(screener, recorder, full=True, requested_by="audit")
-    assert full.mode == "full" and full.changed_entries == {"un": None}
+    assert full.mode == "full" and full.changed_entries == {"un_sc": None}
     latest = [a for a in recorder.alerts(limit=10_000) if a.id > max(a.id for a in new)]
     statuses = {(a.customer_ref, a.entry_id): a.status for a in latest}
     assert statuses[("C1", "6908489")] is AlertStatus.SUPPRESSED  # unchanged, cleared
@@ -243,7 +249,7 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     # the last word on the pair was "escalated", so there is no standing clearance
     assert [a["status"] for a in recorded["alerts"] if a["entry_id"] == "110554"] == ["open"]
     code, output = run("rescreen")
-    assert code == 0 and "(incremental)" in output and "un 0" in output
+    assert code == 0 and "(incremental)" in output and "un_sc 0" in output
 
     batch = tmp_path / "batch.csv"
     batch.write_text("customer_ref,name\nC8,Eric Badege\nC9,\n")
@@ -255,3 +261,36 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     assert code == 0 and "\topen\tC8\tun:6907993\tERIC BADEGE\t" in output
     code, output = run("batch-record", str(tmp_path / "missing.csv"))
     assert code == 1 and "missing.csv" in output
+
+
+class _FailsOnSecondRow:
+    """Clear for the first query; then the database "goes away" (not the row's fault)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("database went away")
+        return ScreeningResult(
+            query=query, decision=Decision.CLEAR, hits=[], list_versions=[], thresholds=Thresholds()
+        )
+
+
+def test_blank_rows_are_counted_not_registered(tmp_path: Path, db_url: str) -> None:
+    book = tmp_path / "book.csv"
+    book.write_text("customer_ref,name\nC1,Ivan Petrov\n\n,\nC2,Olga\n")
+    report = register_customers_csv(Recorder(ListStore(db_url)), book)
+    assert (report.added, report.blank, report.errors) == (2, 2, [])
+
+
+def test_a_recorded_batch_that_fails_leaves_its_run_unfinished(tmp_path: Path, db_url: str) -> None:
+    recorder = Recorder(ListStore(db_url))
+    path = tmp_path / "batch.csv"
+    path.write_text("customer_ref,name\nC1,Ivan Petrov\n\nC2,Olga\nC3,Ann\n")
+    screener = _FailsOnSecondRow()
+    with pytest.raises(RuntimeError, match="database went away"):
+        record_batch(recorder, screener, path, requested_by="ops")
+    assert screener.calls == 2  # the run stopped at the failing row
+    assert recorder.last_run("batch") is None  # started, never finished

@@ -1,4 +1,4 @@
-"""UN Security Council Consolidated List XML adapter (lists/un.py), on the real published files.
+"""UN Security Council Consolidated List XML adapter (`lists.un`), on the real published files.
 
 Every count below was measured on the files in shared/data/lists/un independently of the
 adapter: with grep and ad-hoc lxml scripts (records, alias elements by QUALITY, multi-name
@@ -23,7 +23,7 @@ from lists import open_list
 from lists.errors import ListReadError
 from lists.inspect import Inspection, inspect_list
 from lists.model import DatePrecision, Entity, IdentifierType, NameKind, Schema, Source
-from lists.un import split_alias_names
+from lists.un.names import split_alias_names
 from lists.values.scripts import detect_script as script_of
 from lists.xml import iter_elements, text_of
 
@@ -578,10 +578,39 @@ def test_gender_from_element_and_comments(current_by_reference: dict[str, Entity
     assert genders == {None: 634, "male": 98, "female": 5}
 
 
+@pytest.mark.parametrize(
+    ("name", "with_links"),
+    [
+        # grep -c "<INTERPOL_LINK>http" (one element per line): 641 records.
+        (CURRENT_2026, 641),
+        # 2018 files have no INTERPOL_LINK element; the link is only in COMMENTS1:
+        # grep -c "Special Notice web link: *http" gives 601 lines, one record each.
+        ("un/history/2018-08-24/consolidated.xml", 601),
+    ],
+)
+def test_interpol_links_are_links_not_remarks(
+    name: str, with_links: int, shared_lists: Path
+) -> None:
+    entities = list(open_list(shared_lists / name).entities())
+    linked = [entity for entity in entities if entity.links]
+    assert len(linked) == with_links
+    assert all(link.startswith("https://www.interpol.int/") for e in linked for link in e.links)
+    # The link was a remark of its own before ("INTERPOL-UN Security Council Special Notice: ...");
+    # COMMENTS1, which may state it too, stays in remarks as written.
+    synthesised = "INTERPOL-UN Security Council Special Notice: "
+    assert not any(r.startswith(synthesised) for e in entities for r in e.remarks)
+
+
 def test_interpol_link_and_review_history_in_fixture(shared_lists: Path) -> None:
     by_reference = _by_reference(shared_lists / FIXTURE)
     record = by_reference["QDi.335"]
     assert "Last reviewed on: 2019-02-21, 2022-11-08" in record.remarks
+    # INTERPOL_LINK and the same link in COMMENTS1 ("Special Notice:https://...") are one link;
+    # no remark repeats it.
+    assert record.links == [
+        "https://www.interpol.int/en/How-we-work/Notices/View-UN-Notices-Individuals"
+    ]
+    assert not any(remark.startswith("INTERPOL") for remark in record.remarks)
     assert record.birth_dates[0].as_date() == dt.date(1973, 3, 6)
     (national_id,) = [i for i in record.identifiers if i.type is IdentifierType.NATIONAL_ID]
     assert (national_id.value, national_id.country) == ("273030601222", "KW")

@@ -1,0 +1,78 @@
+"""``coalition tx``: screen transactions (parties, jurisdictions, CHPL goods, transit routes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from screening.batch.names import BatchUsageError, output_format
+from screening.batch.transactions import run_tx_batch
+from screening.coalition.profiles import ProfileError, resolve_profile
+from screening.commands.common import db_option, first_line, screener_opener
+from screening.commands.progress import run_file_batch
+from screening.matching.results import Thresholds
+
+
+@click.group("tx")
+def tx() -> None:
+    """Screen transactions: parties, jurisdictions, CHPL goods and transit routes."""
+
+
+@tx.command("screen")
+@click.argument("input_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output file: .jsonl (one JSON object per transaction) or .csv (input + results).",
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="NAME|PATH",
+    help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
+)
+@db_option
+def tx_screen(
+    input_path: Path, output_path: Path, profile_name: str | None, db_url: str | None
+) -> None:
+    """Screen every transaction of FILE (.csv, .jsonl or .json); one result per row, in order.
+
+    Each transaction gets a decision (block, review, clear) and a risk score 0..100 from the
+    rules in docs/rules.md; the lists that bind the institution come from --profile. A row
+    that cannot be read (bad amount, unknown country, unreadable HS code...) gets decision
+    `error` and a reason; the others go on. The CSV format is in
+    `pydoc screening.coalition.transactions`.
+
+    Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
+    the output cannot be written or no lists are loaded (no output file is left); 2 usage
+    error (bad option, unknown profile, output not .csv/.jsonl); 3 database problem (no output
+    file); 4 finished, but some rows have decision `error`.
+    """
+    try:
+        output_format(input_path, output_path)
+    except BatchUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
+    try:
+        profile = resolve_profile(profile_name)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    try:
+        thresholds = Thresholds.from_environment()
+    except ValueError as exc:
+        raise click.UsageError(first_line(exc)) from None
+
+    run_file_batch(
+        input_path,
+        db_url,
+        lambda on_progress: run_tx_batch(
+            input_path,
+            output_path,
+            screener_opener(db_url, thresholds),
+            profile,
+            thresholds,
+            on_progress,
+        ),
+    )

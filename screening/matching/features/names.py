@@ -1,0 +1,367 @@
+"""The name score: the query's words aligned with a listed name's, then capped.
+
+Each step is its own declared feature; `screening.matching.algorithm.name_score` applies them in
+order: word alignment, names written together, exact name, generic words, one-word query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rapidfuzz.distance import Levenshtein
+
+from lists.model import Schema
+from screening.matching.features.model import Constant, Feature, QueryFacts, Stage
+from screening.matching.features.tokens import token_similarity
+from screening.matching.index import GENERIC_SHARE
+from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
+from screening.matching.results import TokenMatch
+
+INITIAL_EVIDENCE = 0.8
+LEGAL_FORM_WEIGHT = 0.15
+QUERY_SIDE_PERSON = 0.65
+QUERY_SIDE_OTHER = 0.45
+ABBREVIATED_LISTED_WEIGHT = 0.5
+JOINED_MIN_LENGTH = 6
+JOINED_FLOOR = 0.9
+JOINED_DISCOUNT = 0.97
+EXACT_NAME_SCORE = 1.0
+INEXACT_CEILING = 0.995
+DISTINCTIVE_LENGTH = 3
+IDEOGRAPHIC_DISTINCTIVE_LENGTH = 4
+DISTINCTIVE_EXACT_WORDS = 3
+GENERIC_CEILING = 0.55
+ONE_WORD_FACTOR = 0.9
+
+
+# One aligned token pair: (query token, listed token or None, similarity, how, weight).
+Alignment = tuple[str, str | None, float, str, float]
+# Token similarities already computed for one query: (query token position, id(listed token)).
+SimilarityMemo = dict[tuple[int, int], tuple[float, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float
+    alignment: list[Alignment]
+
+    def explain(self) -> list[TokenMatch]:
+        """The alignment as explanation records (built only for reported hits: it is slow)."""
+        return [
+            TokenMatch(
+                query=q,
+                listed=listed,
+                similarity=round(similarity, 3),
+                how=how,
+                weight=round(weight, 2),
+            )
+            for q, listed, similarity, how, weight in self.alignment
+        ]
+
+
+class AlignedWords(NamedTuple):
+    """The word alignment of a query and a listed name, as the caps read it."""
+
+    score: float
+    matches: list[Alignment]
+    pairs: dict[int, tuple[int, float, str]]  # query position -> (listed position, sim, how)
+    listed_weights: list[float]
+    listed_total: float
+
+
+def align_words(
+    query: Sequence[Token],
+    listed: Sequence[Token],
+    weights: Mapping[str, float],
+    unknown_weight: float,
+    memo: SimilarityMemo | None = None,
+    person: bool = False,
+) -> AlignedWords:
+    """Weighted alignment of the query's words with the listed name's words, in 0..1.
+
+    Each query word is paired with at most one listed word, most similar pairs first. A word
+    weighs its rarity in the lists (inverse document frequency of its phonetic form), so that
+    rare words decide and generic ones (BANK, AL) barely count; legal forms weigh
+    LEGAL_FORM_WEIGHT of a word never seen, and a paired initial proves INITIAL_EVIDENCE of its
+    similarity. The score mixes the weighted share of the query that met the listed name and the
+    weighted share of the listed name that met the query: the query side weighs more for a
+    listed person (QUERY_SIDE_PERSON: middle names and patronymics are often left out of a
+    query) than for a company (QUERY_SIDE_OTHER: "PLUS" is not "FRUIT PLUS"). A query written
+    with initials leaves given names out on purpose: the listed words it does not mention then
+    weigh ABBREVIATED_LISTED_WEIGHT of their rarity.
+    """
+
+    def weight(token: Token, default: float) -> float:
+        if token.kind == TokenKind.LEGAL_FORM:
+            return LEGAL_FORM_WEIGHT * unknown_weight
+        return weights.get(token.phonetic, default)
+
+    listed_weights = [weight(t, unknown_weight) for t in listed]
+    candidates = []
+    for qi, q in enumerate(query):
+        for li, lt in enumerate(listed):
+            if memo is None:
+                similarity, how = token_similarity(q, lt)
+            else:
+                key = (qi, id(lt))
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = token_similarity(q, lt)
+                similarity, how = found
+            if similarity > 0:
+                candidates.append((similarity, listed_weights[li], qi, li, how))
+    candidates.sort(key=lambda p: (-p[0], -p[1]))
+    pairs: dict[int, tuple[int, float, str]] = {}
+    used_listed: set[int] = set()
+    for similarity, _w, qi, li, how in candidates:
+        if qi in pairs or li in used_listed:
+            continue
+        pairs[qi] = (li, similarity, how)
+        used_listed.add(li)
+
+    matches: list[Alignment] = []
+    query_total = query_met = 0.0
+    for qi, q in enumerate(query):
+        if qi in pairs:
+            li, similarity, how = pairs[qi]
+            w = listed_weights[li]
+            evidence = similarity * (INITIAL_EVIDENCE if how == "initial" else 1.0)
+            query_total += w
+            query_met += w * evidence
+            matches.append((q.text, listed[li].text, similarity, how, w))
+        else:
+            w = weight(q, unknown_weight) if q.kind != TokenKind.INITIAL else 1.0
+            query_total += w
+            matches.append((q.text, None, 0.0, "missing", w))
+    listed_total = sum(listed_weights)
+    if any(t.kind == TokenKind.INITIAL for t in query):
+        listed_total -= (1 - ABBREVIATED_LISTED_WEIGHT) * sum(
+            w for li, w in enumerate(listed_weights) if li not in used_listed
+        )
+    listed_met = 0.0
+    for li, similarity, how in pairs.values():
+        listed_met += (
+            listed_weights[li] * similarity * (INITIAL_EVIDENCE if how == "initial" else 1.0)
+        )
+    query_side = QUERY_SIDE_PERSON if person else QUERY_SIDE_OTHER
+    score = query_side * _share(query_met, query_total) + (1 - query_side) * _share(
+        listed_met, listed_total
+    )
+    return AlignedWords(score, matches, pairs, listed_weights, listed_total)
+
+
+def _share(met: float, total: float) -> float:
+    return met / total if total > 0 else 0.0
+
+
+def joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | None:
+    """The names written together (GAZPROM BANK / GAZPROMBANK), when one side splits what the
+    other joins.
+
+    Applies when the two names have different numbers of words (legal forms aside) and both,
+    written together, have at least JOINED_MIN_LENGTH letters; their edit similarity must reach
+    JOINED_FLOOR and counts JOINED_DISCOUNT of itself. It replaces the word alignment's score
+    when higher, and such a meeting is distinctive (see the generic-words cap).
+    """
+    query_words = [t for t in query if t.kind != TokenKind.LEGAL_FORM]
+    listed_words = [t for t in listed if t.kind != TokenKind.LEGAL_FORM]
+    if len(query_words) == len(listed_words) or not query_words or not listed_words:
+        return None
+    a, b = joined(tuple(query_words)), joined(tuple(listed_words))
+    if min(len(a), len(b)) < JOINED_MIN_LENGTH:
+        return None
+    similarity = Levenshtein.normalized_similarity(a, b)
+    return similarity * JOINED_DISCOUNT if similarity >= JOINED_FLOOR else None
+
+
+def joined_alignment(
+    query: Sequence[Token], listed: Sequence[Token], together: float, listed_total: float
+) -> list[Alignment]:
+    """The explanation of a joined meeting: the whole names as one pair."""
+    return [
+        (
+            " ".join(t.text for t in query),
+            " ".join(t.text for t in listed),
+            together,
+            "joined",
+            listed_total,
+        )
+    ]
+
+
+def is_exact_name(query: Sequence[Token], listed: Sequence[Token], aligned: AlignedWords) -> bool:
+    """A name is exact when it has the listed name's words, as many and each met exactly.
+
+    An exact name scores EXACT_NAME_SCORE whatever the words' rarity; every other name is capped
+    at INEXACT_CEILING, so that only the listed spelling itself reaches the top score.
+    """
+    return len(query) == len(listed) and all(
+        aligned.pairs.get(i, (0, 0.0, ""))[2] == "exact" for i in range(len(query))
+    )
+
+
+def is_distinctive(
+    listed: Sequence[Token],
+    aligned: AlignedWords,
+    generic_below: float,
+    distinctive_length: int,
+    joined_met: bool,
+) -> bool:
+    """A name meets on distinctive evidence, or its score is capped at GENERIC_CEILING.
+
+    Distinctive: DISTINCTIVE_EXACT_WORDS or more words meet exactly; or a word that is not an
+    initial nor a legal form, is not generic in the lists (not on more than GENERIC_SHARE of the
+    names: BANK, TRADING, AL, BIN, MOHAMMED ...) and has at least DISTINCTIVE_LENGTH letters meets
+    ("mn", "bal" never make a match alone); or the names meet written together. Queries in
+    Chinese or Korean script need IDEOGRAPHIC_DISTINCTIVE_LENGTH letters: their syllables (jin,
+    ho, yu) are words of their own and collide across unrelated names.
+    """
+    pairs = aligned.pairs
+    exact_words = sum(1 for _li, _sim, how in pairs.values() if how == "exact")
+    return (
+        exact_words >= DISTINCTIVE_EXACT_WORDS
+        or any(
+            pairs[qi][2] != "initial"
+            and listed[pairs[qi][0]].kind != TokenKind.LEGAL_FORM
+            and aligned.listed_weights[pairs[qi][0]] >= generic_below
+            and len(listed[pairs[qi][0]].text) >= distinctive_length
+            for qi in pairs
+        )
+        or joined_met
+    )
+
+
+def distinctive_length(name: str) -> int:
+    """The letters a word needs to be distinctive, by the script the query is written in."""
+    return IDEOGRAPHIC_DISTINCTIVE_LENGTH if is_ideographic(name) else DISTINCTIVE_LENGTH
+
+
+def one_word_factor(query: QueryFacts) -> float:
+    """A one-word query (THOMAS, PERRIN) is ambiguous unless it is the whole listed name exactly.
+
+    Its score is multiplied by ONE_WORD_FACTOR (legal forms do not count as words). Vessel
+    queries are exempt: vessel names are often one word.
+    """
+    if query.schema is Schema.VESSEL:
+        return 1.0
+    if sum(1 for t in query.tokens if t.kind != TokenKind.LEGAL_FORM) == 1:
+        return ONE_WORD_FACTOR
+    return 1.0
+
+
+WORD_ALIGNMENT = Feature(
+    name="word_alignment",
+    title="Words aligned by rarity",
+    stage=Stage.NAME,
+    function=align_words,
+    constants=(
+        Constant(
+            "INITIAL_EVIDENCE",
+            INITIAL_EVIDENCE,
+            "share of its similarity a paired initial counts: an initial proves little",
+        ),
+        Constant(
+            "LEGAL_FORM_WEIGHT",
+            LEGAL_FORM_WEIGHT,
+            "weight of a legal form relative to a word never seen: it helps rank, never matches",
+        ),
+        Constant(
+            "QUERY_SIDE_PERSON",
+            QUERY_SIDE_PERSON,
+            "weight of the query's side of the score when the listed party is a person",
+        ),
+        Constant(
+            "QUERY_SIDE_OTHER",
+            QUERY_SIDE_OTHER,
+            "weight of the query's side of the score for organizations, vessels, aircraft",
+        ),
+        Constant(
+            "ABBREVIATED_LISTED_WEIGHT",
+            ABBREVIATED_LISTED_WEIGHT,
+            "share of their rarity unmentioned listed words weigh when the query has initials",
+        ),
+    ),
+)
+
+JOINED_NAME = Feature(
+    name="joined_name",
+    title="Names written together",
+    stage=Stage.NAME,
+    function=joined_score,
+    constants=(
+        Constant(
+            "JOINED_MIN_LENGTH",
+            JOINED_MIN_LENGTH,
+            "letters both names need, written together, to be compared that way",
+        ),
+        Constant(
+            "JOINED_FLOOR",
+            JOINED_FLOOR,
+            "edit similarity of the joined names below which they do not meet",
+        ),
+        Constant(
+            "JOINED_DISCOUNT",
+            JOINED_DISCOUNT,
+            "share of its edit similarity a joined meeting keeps",
+        ),
+    ),
+)
+
+EXACT_NAME = Feature(
+    name="exact_name",
+    title="Exact name",
+    stage=Stage.CAP,
+    function=is_exact_name,
+    constants=(
+        Constant("EXACT_NAME_SCORE", EXACT_NAME_SCORE, "name score of an exact name"),
+        Constant("INEXACT_CEILING", INEXACT_CEILING, "highest name score of any other name"),
+    ),
+)
+
+GENERIC_WORDS = Feature(
+    name="generic_words",
+    title="Generic words cap",
+    stage=Stage.CAP,
+    function=is_distinctive,
+    constants=(
+        Constant(
+            "DISTINCTIVE_EXACT_WORDS",
+            DISTINCTIVE_EXACT_WORDS,
+            "words meeting exactly that are distinctive together, however generic each is",
+        ),
+        Constant(
+            "DISTINCTIVE_LENGTH",
+            DISTINCTIVE_LENGTH,
+            "letters a matched word needs to be distinctive",
+        ),
+        Constant(
+            "IDEOGRAPHIC_DISTINCTIVE_LENGTH",
+            IDEOGRAPHIC_DISTINCTIVE_LENGTH,
+            "... when the query is written in Chinese, Japanese or Korean script",
+        ),
+        Constant(
+            "GENERIC_SHARE",
+            GENERIC_SHARE,
+            "share of the listed names a word is on above which it is generic (in the index)",
+        ),
+        Constant(
+            "GENERIC_CEILING",
+            GENERIC_CEILING,
+            "highest name score when no distinctive evidence meets (below the report threshold)",
+        ),
+    ),
+)
+
+ONE_WORD = Feature(
+    name="one_word",
+    title="One-word query",
+    stage=Stage.CAP,
+    function=one_word_factor,
+    constants=(
+        Constant(
+            "ONE_WORD_FACTOR", ONE_WORD_FACTOR, "factor on the name score of a one-word query"
+        ),
+    ),
+)

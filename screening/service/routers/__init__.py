@@ -1,0 +1,1 @@
+"""One `APIRouter` per area of the HTTP service; `screening.service.app` includes them all."""

@@ -1,0 +1,57 @@
+"""``POST /transactions/screen``: one transaction through the coalition rules.
+
+The body is a transaction's fields (`pydoc screening.coalition.transactions`); the institution
+profile is one of the presets by name, never a path (a path would let a caller read files on
+the server). A field the transaction model does not know is refused (422) like in every other
+request body: a misspelt ``beneficiary_contry`` would otherwise screen without the country.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from screening.coalition.profiles import DEFAULT_PROFILE, PRESETS
+from screening.coalition.rules import screen_transaction
+from screening.coalition.transactions import Transaction, build_transaction
+from screening.service.deps import Caller, ServiceDep
+from screening.service.models import Recorded, TxResponse, fields_of
+
+router = APIRouter(tags=["screening"])
+
+ProfileName = Annotated[str, Query(description=f"Institution profile: {', '.join(PRESETS)}")]
+
+
+@router.post("/transactions/screen")
+def transactions_screen(
+    transaction: dict[str, Any],
+    requested_by: Caller,
+    service: ServiceDep,
+    profile: ProfileName = DEFAULT_PROFILE,
+    record: bool = False,
+) -> TxResponse:
+    """Screen one transaction (fields as in `pydoc screening.coalition.transactions`)."""
+    if profile not in PRESETS:
+        raise HTTPException(422, f"unknown profile {profile!r}: use {', '.join(PRESETS)}")
+    unknown = sorted(set(transaction) - set(Transaction.model_fields))
+    if unknown:
+        raise HTTPException(
+            422,
+            f"unknown transaction field{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))}: "
+            "see `pydoc screening.coalition.transactions` for the fields",
+        )
+    service.require_lists()
+    try:
+        tx = build_transaction(transaction)
+        result = screen_transaction(tx, service.screener, PRESETS[profile])
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    recorded = None
+    if record:
+        stored = service.recorder().record_transaction(
+            result, tx_id=tx.tx_id, query=transaction, requested_by=requested_by
+        )
+        recorded = Recorded.of(stored)
+    return TxResponse(**fields_of(result), recorded=recorded)

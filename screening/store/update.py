@@ -1,0 +1,120 @@
+"""Official files into the store: a local file (`load_path`) or a fresh download (`update_sources`).
+
+Both open the file with `lists.open_list` (format detected from content) and store it with
+`ListStore.load`, so a file that cannot be read in full is never stored. `update_sources` first
+downloads each source with `lists.fetch.fetch_source`; a failed download or an unreadable file
+leaves that source's active version as it was and the next source is still tried. The caller
+passes the mirror (the command line reads it from `screening.settings`): nothing here reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lists.detect import open_list
+from lists.errors import ListReadError
+from lists.fetch import DEFAULT_MAX_BYTES, FetchError, ProgressCallback, fetch_source
+from lists.model import Source
+from lists.sources import SOURCES
+from screening.store.store import ListStore, LoadResult
+
+
+def load_path(
+    store: ListStore,
+    path: Path,
+    *,
+    published: dt.date | None = None,
+    on_start: Callable[[str], None] | None = None,
+    on_entity: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Store the list file (or OFAC CSV directory) at `path` as a new version.
+
+    `published` stands in for files that state no publication date (OFAC legacy CSV).
+    `on_start` receives the detected format's name before reading starts. Raises
+    `ListReadError` when the file cannot be read; then nothing is stored.
+    """
+    listed = open_list(path)
+    if on_start is not None:
+        on_start(listed.format.name)
+    return store.load(
+        listed,
+        published_on=published,
+        published_from="given" if published else None,
+        on_entity=on_entity,
+    )
+
+
+@dataclass(frozen=True)
+class UpdateOptions:
+    """How to download: where the cache is, which mirror (None: official URLs), patience."""
+
+    cache_dir: Path
+    mirror: str | None = None
+    timeout: float = 60.0
+    retries: int = 3
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """What `update_sources` did for one source.
+
+    Exactly one of `result` and `error` is set. `downloaded` is False when the server said (or
+    the bytes showed) that nothing changed since the previous download.
+    """
+
+    source: Source
+    path: Path | None = None
+    downloaded: bool = False
+    result: LoadResult | None = None
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """Neither the download nor the store changed: nothing new was published."""
+        return self.result is not None and not self.downloaded and self.result.status == "unchanged"
+
+
+def update_sources(
+    store: ListStore,
+    sources: Iterable[Source],
+    options: UpdateOptions,
+    on_progress: ProgressCallback | None = None,
+) -> Iterator[SourceUpdate]:
+    """Download each source and load its new publication, yielding one outcome per source.
+
+    A generator, so that a caller can report each source as soon as it is done.
+    """
+    for source in sources:
+        try:
+            fetched = fetch_source(
+                SOURCES[source],
+                cache_dir=options.cache_dir,
+                mirror=options.mirror,
+                timeout=options.timeout,
+                retries=options.retries,
+                max_bytes=options.max_bytes,
+                on_progress=on_progress,
+            )
+        except FetchError as exc:
+            yield SourceUpdate(source, error=str(exc))  # the message names the source
+            continue
+        # OFAC's CSV files state no date: the download's newest Last-Modified stands in.
+        published = fetched.last_modified.date() if fetched.last_modified else None
+        try:
+            result = store.load(
+                open_list(fetched.path),
+                published_on=published,
+                published_from="http" if published else None,
+                origin=", ".join(fetched.urls),
+            )
+        except ListReadError as exc:
+            yield SourceUpdate(
+                source, fetched.path, fetched.changed, error=f"{source.value}: {exc}"
+            )
+            continue
+        yield SourceUpdate(source, fetched.path, fetched.changed, result=result)

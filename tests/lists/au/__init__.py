@@ -1,0 +1,1 @@
+"""Tests of the Australian list adapter (DFAT Consolidated List)."""
