@@ -21,11 +21,9 @@ few small values per party, and the reader does not depend on the order of the s
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -34,7 +32,6 @@ from lists.base import Head, ListFormat, ReadReport
 from lists.errors import ListReadError
 from lists.model import (
     Address,
-    DatePrecision,
     Entity,
     Name,
     NameKind,
@@ -43,33 +40,26 @@ from lists.model import (
     Source,
     SourceRef,
 )
+from lists.ofac.advanced_index import (
+    RECORDS,
+    Document,
+    Location,
+    PartyIndex,
+    References,
+    SanctionsEntry,
+    first_pass,
+    read_date,
+    read_period,
+    render_date,
+)
 from lists.ofac.datasets import dataset_of_file
 from lists.ofac.facts import VESSEL_COLUMN_REMARKS, Facts, add_labelled, country_code
-from lists.values.dates import day_date
 from lists.values.scripts import detect_script
 from lists.xml import children, descendants, iter_elements, local_name, text_of
 
 FORMAT_NAME = "ofac-advanced-xml"
 ROOT = "Sanctions"
 
-_RECORDS = frozenset(
-    {
-        "DateOfIssue",
-        "ReferenceValueSets",
-        "Location",
-        "IDRegDocument",
-        "DistinctParty",
-        "ProfileRelationship",
-        "SanctionsEntry",
-    }
-)
-# OFAC's script codes that are not ISO 15924.
-_SCRIPT_CODES = {
-    "Latin": "Latn",
-    "Hebrew": "Hebr",
-    "Japanese": "Jpan",
-    "Korean": "Kore",
-}
 _PERSON_PART_ORDER = (
     "First Name",
     "Middle Name",
@@ -79,7 +69,6 @@ _PERSON_PART_ORDER = (
     "Last Name",
     "Maiden Name",
 )
-_PROGRAM_MEASURE = "Program"
 _BIRTH_DATE_FEATURE = "Birthdate"
 _LOCATION_FEATURE = "Location"
 
@@ -97,186 +86,11 @@ def sniff(head: Head) -> bool:
 
 def published(path: Path) -> dt.date | None:
     """DateOfIssue (Year, Month, Day), the first element of the file."""
-    for element in iter_elements(path, _RECORDS):
+    for element in iter_elements(path, RECORDS):
         if local_name(element.tag) != "DateOfIssue":
             return None
-        return _date(path, element)
+        return read_date(path, element)
     return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Reference values and the side sections (first pass)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _References:
-    """Id -> text for each reference value set, and the extra attributes the reader needs."""
-
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
-    country_iso2: dict[str, str] = field(default_factory=dict)
-    script_code: dict[str, str] = field(default_factory=dict)
-    party_type_of_subtype: dict[str, str] = field(default_factory=dict)
-
-    def text(self, value_set: str, value_id: str | None) -> str | None:
-        if value_id is None:
-            return None
-        return self.values.get(value_set, {}).get(value_id)
-
-    def read(self, element: etree._Element) -> None:
-        for value_set in element:
-            if not isinstance(value_set.tag, str):
-                continue
-            set_name = local_name(value_set.tag).removesuffix("Values")
-            values = self.values.setdefault(set_name, {})
-            for value in value_set:
-                if not isinstance(value.tag, str) or value.get("ID") is None:
-                    continue
-                value_id = value.get("ID", "")
-                values[value_id] = " ".join((value.text or "").split())
-                if set_name == "Country" and value.get("ISO2"):
-                    self.country_iso2[value_id] = value.get("ISO2", "")
-                elif set_name == "Script" and value.get("ScriptCode"):
-                    code = value.get("ScriptCode", "")
-                    self.script_code[value_id] = _SCRIPT_CODES.get(code, code)
-                elif set_name == "PartySubType" and value.get("PartyTypeID"):
-                    self.party_type_of_subtype[value_id] = value.get("PartyTypeID", "")
-
-
-@dataclass(frozen=True)
-class _Location:
-    country_id: str | None
-    area_code_id: str | None
-    parts: tuple[tuple[str, str], ...]  # (LocPartTypeID, value)
-
-
-@dataclass(frozen=True)
-class _Document:
-    type_id: str | None
-    number: str | None
-    country_id: str | None
-    validity_id: str | None
-    authority: str | None
-    comment: str | None
-    dates: tuple[tuple[str | None, PartialDate | None], ...]  # (IDRegDocDateTypeID, date)
-
-
-@dataclass(frozen=True)
-class _SanctionsEntry:
-    list_id: str | None
-    listed_on: dt.date | None
-    programs: tuple[str, ...]
-    measures: tuple[str, ...]
-    legal_bases: tuple[str, ...]
-
-
-@dataclass
-class _Index:
-    references: _References = field(default_factory=_References)
-    locations: dict[str, _Location] = field(default_factory=dict)
-    documents: dict[str, list[_Document]] = field(default_factory=lambda: defaultdict(list))
-    relations: dict[str, list[tuple[str | None, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    entries: dict[str, list[_SanctionsEntry]] = field(default_factory=lambda: defaultdict(list))
-    party_names: dict[str, str] = field(default_factory=dict)
-
-
-def _first_pass(path: Path) -> _Index:
-    index = _Index()
-    for element in iter_elements(path, _RECORDS):
-        name = local_name(element.tag)
-        if name == "ReferenceValueSets":
-            index.references.read(element)
-        elif name == "Location" and element.get("ID"):
-            index.locations[element.get("ID", "")] = _read_location(element)
-        elif name == "IDRegDocument":
-            identity_id = _required(path, element, "IdentityID")
-            index.documents[identity_id].append(_read_document(path, element))
-        elif name == "ProfileRelationship":
-            source = _required(path, element, "From-ProfileID")
-            target = _required(path, element, "To-ProfileID")
-            index.relations[source].append((element.get("RelationTypeID"), target))
-        elif name == "SanctionsEntry":
-            profile_id = _required(path, element, "ProfileID")
-            index.entries[profile_id].append(_read_entry(path, element, index.references))
-        elif name == "DistinctParty":
-            _index_party_names(index, element)
-    return index
-
-
-def _required(path: Path, element: etree._Element, attribute: str) -> str:
-    value = element.get(attribute)
-    if value is None:
-        raise ListReadError(
-            path, f"{local_name(element.tag)} without {attribute}", line=element.sourceline
-        )
-    return value
-
-
-def _index_party_names(index: _Index, party: etree._Element) -> None:
-    # Relations name their target by profile id; the target's name is what "related" shows.
-    for profile in children(party, "Profile"):
-        primary = _primary_name(profile, index.references)
-        if primary is not None and profile.get("ID"):
-            index.party_names[profile.get("ID", "")] = primary.full
-
-
-def _read_location(element: etree._Element) -> _Location:
-    country = next(iter(children(element, "LocationCountry")), None)
-    area = next(iter(children(element, "LocationAreaCode")), None)
-    parts = []
-    for part in children(element, "LocationPart"):
-        for value in descendants(part, "Value"):
-            text = " ".join((value.text or "").split())
-            if text:
-                parts.append((part.get("LocPartTypeID", ""), text))
-    return _Location(
-        country_id=country.get("CountryID") if country is not None else None,
-        area_code_id=area.get("AreaCodeID") if area is not None else None,
-        parts=tuple(parts),
-    )
-
-
-def _read_document(path: Path, element: etree._Element) -> _Document:
-    dates = []
-    for document_date in children(element, "DocumentDate"):
-        period = next(iter(children(document_date, "DatePeriod")), None)
-        date = _period(path, period) if period is not None else None
-        dates.append((document_date.get("IDRegDocDateTypeID"), date))
-    return _Document(
-        type_id=element.get("IDRegDocTypeID"),
-        number=text_of(element, "IDRegistrationNo"),
-        country_id=element.get("IssuedBy-CountryID"),
-        validity_id=element.get("ValidityID"),
-        authority=text_of(element, "IssuingAuthority"),
-        comment=text_of(element, "Comment"),
-        dates=tuple(dates),
-    )
-
-
-def _read_entry(path: Path, element: etree._Element, references: _References) -> _SanctionsEntry:
-    listed_on = None
-    legal_bases: list[str] = []
-    for event in children(element, "EntryEvent"):
-        for date in children(event, "Date"):
-            listed_on = listed_on or _date(path, date)
-        basis = references.text("LegalBasis", event.get("LegalBasisID"))
-        if basis and basis != "Unknown":
-            legal_bases.append(basis)
-    programs: list[str] = []
-    measures: list[str] = []
-    for measure in children(element, "SanctionsMeasure"):
-        measure_type = references.text("SanctionsType", measure.get("SanctionsTypeID"))
-        comment = text_of(measure, "Comment")
-        if measure_type == _PROGRAM_MEASURE:
-            if comment:
-                programs.append(comment)
-        elif measure_type or comment:
-            measures.append(": ".join(part for part in (measure_type, comment) if part))
-    return _SanctionsEntry(
-        element.get("ListID"), listed_on, tuple(programs), tuple(measures), tuple(legal_bases)
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,15 +100,15 @@ def _read_entry(path: Path, element: etree._Element, references: _References) ->
 
 def entities(path: Path, report: ReadReport) -> Iterator[Entity]:
     del report  # every problem in this format is fatal or kept as a remark
-    index = _first_pass(path)
+    index = first_pass(path, _primary_name)
     if not index.references.values:
         raise ListReadError(path, "no ReferenceValueSets: not a complete OFAC Advanced XML file")
-    for element in iter_elements(path, _RECORDS):
+    for element in iter_elements(path, RECORDS):
         if local_name(element.tag) == "DistinctParty":
             yield from _party_entities(path, element, index)
 
 
-def _party_entities(path: Path, party: etree._Element, index: _Index) -> Iterator[Entity]:
+def _party_entities(path: Path, party: etree._Element, index: PartyIndex) -> Iterator[Entity]:
     fixed_ref = party.get("FixedRef")
     if fixed_ref is None:
         raise ListReadError(path, "DistinctParty without FixedRef", line=party.sourceline)
@@ -311,7 +125,7 @@ def _party_entities(path: Path, party: etree._Element, index: _Index) -> Iterato
 
 
 def _profile_entity(
-    path: Path, fixed_ref: str, profile: etree._Element, index: _Index, entry_id: str
+    path: Path, fixed_ref: str, profile: etree._Element, index: PartyIndex, entry_id: str
 ) -> Entity:
     refs = index.references
     schema = _schema(path, fixed_ref, profile, refs)
@@ -342,7 +156,7 @@ def _profile_entity(
     return facts.build(Source.OFAC, entry_id, schema, ref, dataset_of_file(ref.file))
 
 
-def _add_sanctions_entries(facts: Facts, entries: list[_SanctionsEntry], refs: _References) -> None:
+def _add_sanctions_entries(facts: Facts, entries: list[SanctionsEntry], refs: References) -> None:
     for entry in entries:
         for program in entry.programs:
             facts.add_program(program)
@@ -353,7 +167,9 @@ def _add_sanctions_entries(facts: Facts, entries: list[_SanctionsEntry], refs: _
         facts.remarks.extend(f"Legal basis: {basis}" for basis in entry.legal_bases)
 
 
-def _add_relations(facts: Facts, relations: list[tuple[str | None, str]], index: _Index) -> None:
+def _add_relations(
+    facts: Facts, relations: list[tuple[str | None, str]], index: PartyIndex
+) -> None:
     # The legacy files write these as "Linked To: <name>"; the relation type is kept as a remark.
     for relation_type_id, target in relations:
         target_name = index.party_names.get(target, f"profile {target}")
@@ -362,7 +178,7 @@ def _add_relations(facts: Facts, relations: list[tuple[str | None, str]], index:
         facts.remarks.append(f"{relation}: {target_name}")
 
 
-def _schema(path: Path, fixed_ref: str, profile: etree._Element, refs: _References) -> Schema:
+def _schema(path: Path, fixed_ref: str, profile: etree._Element, refs: References) -> Schema:
     sub_type = profile.get("PartySubTypeID")
     sub_type_name = refs.text("PartySubType", sub_type)
     party_type = refs.text("PartyType", refs.party_type_of_subtype.get(sub_type or ""))
@@ -382,7 +198,7 @@ def _schema(path: Path, fixed_ref: str, profile: etree._Element, refs: _Referenc
     )
 
 
-def _alias_kind(alias: etree._Element, refs: _References) -> NameKind:
+def _alias_kind(alias: etree._Element, refs: References) -> NameKind:
     alias_type = refs.text("AliasType", alias.get("AliasTypeID"))
     if alias.get("LowQuality") == "true":
         return NameKind.WEAK_ALIAS
@@ -394,7 +210,7 @@ def _alias_kind(alias: etree._Element, refs: _References) -> NameKind:
 
 
 def _add_identity_names(
-    facts: Facts, identity: etree._Element, schema: Schema, refs: _References
+    facts: Facts, identity: etree._Element, schema: Schema, refs: References
 ) -> None:
     part_types = {
         group.get("ID", ""): refs.text("NamePartType", group.get("NamePartTypeID")) or ""
@@ -411,7 +227,7 @@ def _add_identity_names(
                 facts.names.append(name)
 
 
-def _primary_name(profile: etree._Element, refs: _References) -> Name | None:
+def _primary_name(profile: etree._Element, refs: References) -> Name | None:
     for identity in children(profile, "Identity"):
         part_types = {
             group.get("ID", ""): refs.text("NamePartType", group.get("NamePartTypeID")) or ""
@@ -433,7 +249,7 @@ def _documented_name(
     kind: NameKind,
     schema: Schema,
     part_types: dict[str, str],
-    refs: _References,
+    refs: References,
 ) -> Name | None:
     parts: list[tuple[str, str]] = []
     scripts: list[str] = []
@@ -472,7 +288,7 @@ def _texts_of(parts: list[tuple[str, str]], types: tuple[str, ...]) -> list[str]
     return [text for part_type, text in parts if part_type in types]
 
 
-def _add_document(facts: Facts, document: _Document, schema: Schema, refs: _References) -> None:
+def _add_document(facts: Facts, document: Document, schema: Schema, refs: References) -> None:
     label = refs.text("IDRegDocType", document.type_id) or f"ID document type {document.type_id}"
     notes = []
     for date_type_id, date in document.dates:
@@ -498,7 +314,7 @@ def _add_document(facts: Facts, document: _Document, schema: Schema, refs: _Refe
 
 
 def _add_feature(
-    path: Path, facts: Facts, feature: etree._Element, schema: Schema, index: _Index
+    path: Path, facts: Facts, feature: etree._Element, schema: Schema, index: PartyIndex
 ) -> None:
     refs = index.references
     label = refs.text("FeatureType", feature.get("FeatureTypeID"))
@@ -525,12 +341,12 @@ def _add_feature(
 
 
 def _feature_value(
-    path: Path, version: etree._Element, index: _Index
+    path: Path, version: etree._Element, index: PartyIndex
 ) -> tuple[str | None, PartialDate | None]:
     """A feature version's value as text (and as a date when it is one)."""
     refs = index.references
     for period in children(version, "DatePeriod"):
-        date = _period(path, period)
+        date = read_period(path, period)
         if date is not None:
             return render_date(date), date
     texts: list[str] = []
@@ -550,7 +366,7 @@ def _feature_value(
     return ("; ".join(texts) or None), None
 
 
-def _location_country_text(location: _Location | None, refs: _References) -> str | None:
+def _location_country_text(location: Location | None, refs: References) -> str | None:
     if location is None:
         return None
     country = refs.text("Country", location.country_id)
@@ -563,7 +379,7 @@ def _location_country_text(location: _Location | None, refs: _References) -> str
     return area if area and country_code(area) else None
 
 
-def _address(location: _Location | None, refs: _References) -> Address | None:
+def _address(location: Location | None, refs: References) -> Address | None:
     if location is None:
         return None
     by_type: dict[str, list[str]] = defaultdict(list)
@@ -595,73 +411,6 @@ def _address(location: _Location | None, refs: _References) -> Address | None:
         country=code,
         country_text=country_text,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates
-# ---------------------------------------------------------------------------------------------
-
-
-def _date(path: Path, element: etree._Element) -> dt.date | None:
-    year, month, day = (text_of(element, part) for part in ("Year", "Month", "Day"))
-    if not (year and month and day):
-        return None
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise ListReadError(
-            path, f"invalid date {year}-{month}-{day}", line=element.sourceline
-        ) from None
-
-
-def _bound(path: Path, element: etree._Element | None, name: str) -> dt.date | None:
-    if element is None:
-        return None
-    found = next(iter(children(element, name)), None)
-    return _date(path, found) if found is not None else None
-
-
-def _period(path: Path, period: etree._Element | None) -> PartialDate | None:
-    """A DatePeriod as a PartialDate: a day, a whole month, a whole year, or a span of years."""
-    if period is None:
-        return None
-    start = next(iter(children(period, "Start")), None)
-    end = next(iter(children(period, "End")), None)
-    earliest = _bound(path, start, "From")
-    latest = _bound(path, end, "To") or _bound(path, end, "From") or earliest
-    if earliest is None or latest is None:
-        return None
-    circa = any(bound is not None and bound.get("Approximate") == "true" for bound in (start, end))
-    if earliest == latest:
-        return day_date(earliest, circa=circa)
-    whole_year = (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31)
-    if whole_year and earliest.year == latest.year:
-        return PartialDate(precision=DatePrecision.YEAR, year=earliest.year, circa=circa)
-    last_day = calendar.monthrange(latest.year, latest.month)[1]
-    if (earliest.year, earliest.month) == (latest.year, latest.month) and (
-        earliest.day,
-        latest.day,
-    ) == (1, last_day):
-        return PartialDate(
-            precision=DatePrecision.MONTH, year=earliest.year, month=earliest.month, circa=circa
-        )
-    return PartialDate(
-        precision=DatePrecision.RANGE, year=earliest.year, year_to=latest.year, circa=circa
-    )
-
-
-def render_date(date: PartialDate) -> str:
-    """A PartialDate the way OFAC's legacy files write it ("19 Apr 1947", "1991", "circa 1960")."""
-    prefix = "circa " if date.circa else ""
-    if date.precision is DatePrecision.RANGE:
-        return f"{prefix}{date.year} to {date.year_to}"
-    if date.precision is DatePrecision.DAY:
-        assert date.month and date.day
-        return f"{prefix}{date.day:02d} {calendar.month_abbr[date.month]} {date.year}"
-    if date.precision is DatePrecision.MONTH:
-        assert date.month
-        return f"{prefix}{calendar.month_abbr[date.month]} {date.year}"
-    return f"{prefix}{date.year}"
 
 
 FORMAT = ListFormat(

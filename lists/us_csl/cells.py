@@ -4,11 +4,12 @@ trade.gov flattens each list entry of its JSON into one CSV row, joining the val
 repeated field with "; " and the parts of one structured value with ", ":
 
 * ``addresses``: "<street>, <city>, <state>, <postal code>, <country>" per address, empty parts
-  left out; the last part is the ISO 3166-1 alpha-2 country the CSL assigned (5,839 of the
-  6,200 addresses). US addresses on the Denied Persons List end in the ZIP code (289) and carry
-  no country; 67 end in text, which is a country name ("Hong Kong", "China", "UAE") as often as
-  a city. BIS sometimes writes two addresses into one, separated by "; " too, so the earlier
-  one ends in a country name or nothing ("P.O. Box 155904, Dubai, UAE; Unit M3&4 ..., AE").
+  left out; the last part is the ISO 3166-1 alpha-2 country the CSL assigned (5,858 of the
+  6,219 "; "-separated addresses). US addresses on the Denied Persons List end in the ZIP code
+  (289, and 9 on the Entity List) and carry no country; 63 end in text, a country name ("Hong
+  Kong", "China", "UAE") as often as a city or "undetermined". BIS sometimes writes two
+  addresses into one, separated by "; " too, so the earlier one ends in a country name or in
+  nothing ("P.O. Box 155904, Dubai, UAE; Unit M3&4 ..., AE").
 * ``ids``: "<type>, <number>, <country>, <issue date>, <expiry date>" per document, empty parts
   left out; for the Treasury lists this is OFAC's ID list, with OFAC's type names (including
   features such as "Gender, Male" and "Secondary sanctions risk:, ..."). A value may itself

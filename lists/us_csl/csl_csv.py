@@ -24,9 +24,10 @@ Mapping decisions:
 * Schema from ``type``: Individual, Entity, Vessel, Aircraft. Commerce and State rows have no
   type (2,039 rows in 2023-11). The CSV then states nothing that tells a person from an
   organisation (no birth date, nationality or title on any untyped row), except a Denied
-  Persons address naming a prison inmate number (139 rows): those are persons, the rest
-  organisations. Many untyped entries are in fact individuals ("DAVID L. MARICOLA" without an
-  inmate number, ITAR debarred persons); the file does not say so. An unknown type is refused.
+  Persons address naming a prison inmate number or incarceration (152 rows): those are
+  persons, the rest organisations. Many untyped entries are in fact individuals ("DAVID L.
+  MARICOLA" without an inmate number, ITAR debarred persons); the file does not say so. An
+  unknown type is refused.
 * Names: ``name`` is the primary name; ``alt_names`` aliases (the CSL does not mark weak
   aliases, so all are aliases; an "f.k.a." prefix makes a former name). An individual's name
   "LAST, First" (the SDN rows) is split as OFAC's names are (`lists.ofac.names`).
@@ -41,11 +42,13 @@ Mapping decisions:
   structured facts (those are in ``ids``), so it is not parsed as OFAC's legacy Remarks (that
   would make "Passport issued in Sarajevo" a passport number); only its "(Linked To: HAMAS)"
   groups become related parties (`lists.us_csl.cells.split_linked`).
-* ``start_date`` -> ``listed_on``. The CSL calls it the entry's effective date: for the Denied
-  Persons List the denial order's effective date, for the Entity List and MEU list the date
-  of the Federal Register rule that added the party (measured against
-  ``federal_register_notice``: the first notice's date in all but a few entries revised by a
-  later rule). Treasury, UVL and DTC rows have none. ``end_date`` (when a denial order ends),
+* ``start_date`` -> ``listed_on``. It is the listing's effective date (so described by CSL
+  readers such as moov-io/watchman; trade.gov's field guide was not reachable offline): for the
+  Denied Persons List the denial order's effective date (a few days before its Federal Register
+  publication), for the Entity List and MEU list the date of the rule that listed the party
+  (checked against ``federal_register_notice`` on a sample: the first notice's date, but one
+  entry of "75 FR 1699 (1/13/2010), 77 FR 24587" has 2012-04-25, the later rule's). Present
+  on 1,538 rows; Treasury, UVL and DTC rows have none. ``end_date`` (when a denial order ends),
   ``federal_register_notice``, ``standard_order``, ``license_requirement``, ``license_policy``
   and ``title`` are remarks, labelled; the two URL columns are links.
 * Vessel columns: ``call_sign`` an identifier, ``vessel_flag`` a country, ``vessel_owner`` a

@@ -386,12 +386,13 @@ def screen_tx_row(
     screener: QueryScreener,
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
+    lists: list[str] | None = None,
 ) -> TxRecord:
     """One record; a row that cannot be read or screened becomes an ``error`` record."""
     if row.transaction is None:
         return _failed_tx(row, row.problem or "unreadable row")
     try:
-        result = screen_transaction(row.transaction, screener, profile, thresholds)
+        result = screen_transaction(row.transaction, screener, profile, thresholds, lists)
     except ValueError as exc:
         return _failed_tx(row, str(exc) or type(exc).__name__)
     return TxRecord(
@@ -417,8 +418,11 @@ def run_tx_batch(
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
     on_progress: ProgressCallback | None = None,
+    lists: list[str] | None = None,
 ) -> BatchSummary:
     """Screen every transaction of a CSV/JSONL/JSON file; one record per row, in order.
+
+    `lists` restricts party screening to these sources or datasets (default: every list).
 
     Same guarantees as `screening.batch.names.run_batch`: the screener factory is called only once
     the input is known to be readable; the output appears (atomically) only when every row is
@@ -442,7 +446,7 @@ def run_tx_batch(
 
         def row_screener() -> Callable[[TxRow], TxRecord]:
             active = open_screener(screener)
-            return lambda row: screen_tx_row(row, active, profile, thresholds)
+            return lambda row: screen_tx_row(row, active, profile, thresholds, lists)
 
         sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)
         return run(table, row_screener, sink, summary, on_progress, started=started)

@@ -5,7 +5,9 @@ must apply the UK list and the UN list always, OFAC's when it clears US dollars 
 when the payment touches the EU. A hit on a list that does not bind is still reported (the
 party is sanctioned by an ally), marked ``binding: false``, and asks for review at most.
 
-A profile is a list of `BindingRule`s; each says when one source binds:
+A profile is a list of `BindingRule`s; each says when one source (every list it publishes) or
+one dataset (a single list, e.g. ``us_csl_el`` for an exporter bound by the BIS Entity List but
+not by the rest of the CSL) binds:
 
 - ``always``;
 - ``currency``: the payment is in one of `currencies` (OFAC for USD: dollar clearing runs
@@ -31,8 +33,17 @@ import json
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from lists.datasets import BY_ID as DATASET_IDS
+from lists.datasets import datasets_of
 from lists.model import Source
 from screening.coalition.jurisdictions import country_of_bic
 
@@ -69,9 +80,12 @@ class BindingCondition(StrEnum):
 
 
 class BindingRule(BaseModel):
+    """When one source's lists, or one dataset, bind the institution. Name exactly one."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    source: Source
+    source: Source | None = None
+    dataset: str | None = None
     when: BindingCondition = BindingCondition.ALWAYS
     currencies: list[str] = Field(default_factory=list)
 
@@ -79,6 +93,21 @@ class BindingRule(BaseModel):
     @classmethod
     def _upper(cls, values: list[str]) -> list[str]:
         return [value.strip().upper() for value in values]
+
+    @model_validator(mode="after")
+    def _one_list(self) -> BindingRule:
+        if (self.source is None) == (self.dataset is None):
+            raise ValueError("a binding rule names either a source or a dataset")
+        if self.dataset is not None and self.dataset not in DATASET_IDS:
+            raise ValueError(f"unknown dataset {self.dataset!r} (see lists.datasets)")
+        return self
+
+    def datasets(self) -> list[str]:
+        """The dataset ids this rule binds."""
+        if self.dataset is not None:
+            return [self.dataset]
+        assert self.source is not None
+        return [dataset.id for dataset in datasets_of(self.source)]
 
 
 class NexusFacts(BaseModel):
@@ -103,13 +132,14 @@ class InstitutionProfile(BaseModel):
     def _codes(cls, values: list[str]) -> list[str]:
         return [value.strip().upper() for value in values]
 
-    def binding_reasons(self, facts: NexusFacts) -> dict[Source, str]:
-        """The sources that bind for this transaction, each with why."""
-        reasons: dict[Source, str] = {}
+    def binding_reasons(self, facts: NexusFacts) -> dict[str, str]:
+        """The datasets that bind for this transaction, each with why."""
+        reasons: dict[str, str] = {}
         for rule in self.binding:
             reason = _applies(rule, facts)
             if reason is not None:
-                reasons.setdefault(rule.source, reason)
+                for dataset in rule.datasets():
+                    reasons.setdefault(dataset, reason)
         return reasons
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from lists.datasets import DATASETS
 from lists.errors import ListReadError
 from lists.fetch import default_cache_dir
 from lists.inspect import inspect_list
@@ -30,7 +31,8 @@ from screening.store import LoadResult, diff_versions
 from screening.store.diff import DiffError
 from screening.store.update import UpdateOptions, load_path, update_sources
 
-SOURCE_CHOICE = click.Choice([s.value for s in Source])
+# A dataset id (ofac_sdn), or a source (un) whose one dataset, or all datasets, are meant.
+SELECTOR_CHOICE = click.Choice([*(d.id for d in DATASETS), *(s.value for s in Source)])
 DEFAULT_MAX_AGE_DAYS = 7
 
 
@@ -66,9 +68,8 @@ def lists_inspect(paths: tuple[Path, ...], as_json: bool) -> None:
 
 def _report_load(path: Path, result: LoadResult) -> None:
     click.echo(render.load_text(path, result))
-    shrank = render.shrink_warning(result)
-    if shrank is not None:
-        warning(shrank)
+    for message in render.shrink_warnings(result):
+        warning(message)
 
 
 @lists_group.command("load")
@@ -198,7 +199,7 @@ def lists_status(as_json: bool, max_age: int, db_url: str | None) -> None:
 
 
 @lists_group.command("diff")
-@click.argument("source", type=SOURCE_CHOICE)
+@click.argument("selector", metavar="DATASET", type=SELECTOR_CHOICE)
 @click.option(
     "--from", "from_id", type=int, help="Version id to compare from (default: the one before --to)."
 )
@@ -206,9 +207,9 @@ def lists_status(as_json: bool, max_age: int, db_url: str | None) -> None:
 @json_option("Print added, removed, changed and details as JSON.")
 @db_option
 def lists_diff(
-    source: str, from_id: int | None, to_id: int | None, as_json: bool, db_url: str | None
+    selector: str, from_id: int | None, to_id: int | None, as_json: bool, db_url: str | None
 ) -> None:
-    """Entities added, removed and changed between two versions of a source.
+    """Entities added, removed and changed between two versions of a dataset.
 
     Changes are shown field by field; child collections (names, identifiers, addresses...)
     are compared as sets, so re-ordering is not a change. Version ids come from
@@ -216,19 +217,22 @@ def lists_diff(
     """
     with open_store(db_url) as store:
         try:
-            result = diff_versions(store, source, from_id, to_id)
+            result = diff_versions(store, selector, from_id, to_id)
         except DiffError as exc:
             fail(f"{exc}")
     click.echo(result.model_dump_json() if as_json else render.diff_text(result))
 
 
 @lists_group.command("versions")
-@click.argument("source", required=False, type=SOURCE_CHOICE)
+@click.argument("selector", metavar="[DATASET]", required=False, type=SELECTOR_CHOICE)
 @json_option("One JSON object per version.")
 @db_option
-def lists_versions(source: str | None, as_json: bool, db_url: str | None) -> None:
-    """All stored versions, newest publication first (the first per source is active)."""
+def lists_versions(selector: str | None, as_json: bool, db_url: str | None) -> None:
+    """All stored versions, newest publication first (the first per dataset is active).
+
+    DATASET is a dataset id (ofac_sdn) or a source (ofac: all its datasets).
+    """
     with open_store(db_url) as store:
-        versions = store.versions(source)
+        versions = store.versions(selector)
     for version in versions:
         click.echo(version.model_dump_json() if as_json else render.version_row(version))

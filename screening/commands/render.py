@@ -196,27 +196,45 @@ def key_row(info: ApiKeyInfo) -> str:
 
 
 def load_text(path: Path, result: LoadResult) -> str:
+    """What loading did; a file holding several datasets gets one more line per dataset."""
     version = result.version
     what = (
         f"{version.source.value} version {version.id}: {version.entity_count} entities, "
         f"published {version.published_on} ({version.published_from})"
     )
-    if result.status == "unchanged":
+    if all(each.status == "unchanged" for each in result.datasets):
         return f"{path}: unchanged — identical content is already stored as {what}"
     active = "now active" if result.active else "stored; a newer publication stays active"
     lines = [f"{path}: loaded {what}; {active}"]
+    if result.also:
+        lines += [f"  {_dataset_line(each)}" for each in result.datasets]
     if version.warnings:
         lines.append(f"  {len(version.warnings)} warnings (see `coalition lists status --json`)")
     return "\n".join(lines)
 
 
-def shrink_warning(result: LoadResult) -> str | None:
-    """A warning when the new active version holds far fewer entities than the one replaced."""
+def _dataset_line(result: LoadResult) -> str:
+    version = result.version
+    if result.status == "unchanged":
+        state = "unchanged (already stored)"
+    else:
+        state = "now active" if result.active else "stored; a newer publication stays active"
+    return (
+        f"dataset {version.dataset}: version {version.id}, {version.entity_count} entities, {state}"
+    )
+
+
+def shrink_warnings(result: LoadResult) -> list[str]:
+    """A warning per dataset whose new active version holds far fewer entities than before."""
+    return [warning for each in result.datasets if (warning := _shrink_warning(each))]
+
+
+def _shrink_warning(result: LoadResult) -> str | None:
     if not result.shrank or result.replaced is None:
         return None
     version = result.version
     return (
-        f"{version.source.value}: the active version now has {version.entity_count} "
+        f"{version.dataset}: the active version now has {version.entity_count} "
         f"entities; the one it replaced (version {result.replaced.id}) had "
         f"{result.replaced.entity_count}. If only part of the list was loaded (OFAC's "
         "non-SDN files without sdn.csv, say), load all its files together as one directory."
@@ -227,25 +245,28 @@ def status_warnings(statuses: list[SourceStatus], max_age: int) -> list[str]:
     warnings = []
     for status in statuses:
         if status.active is None:
-            warnings.append(f"{status.source.value}: no version loaded")
+            warnings.append(f"{status.dataset or status.source.value}: no version loaded")
         elif status.stale:
             warnings.append(
-                f"{status.source.value}: active publication is "
+                f"{status.dataset or status.source.value}: active publication is "
                 f"{status.age_days} days old (more than {max_age})"
             )
     return warnings
 
 
 def print_status(statuses: list[SourceStatus]) -> None:
-    table = Table("source", "version", "published", "age (days)", "entities", "by schema", "loaded")
+    table = Table(
+        "source", "dataset", "version", "published", "age (days)", "entities", "by schema", "loaded"
+    )
     for status in statuses:
         active = status.active
         if active is None:
-            table.add_row(status.source.value, "—", "—", "—", "—", "—", "—")
+            table.add_row(status.source.value, status.dataset or "—", *["—"] * 6)
             continue
         by_schema = ", ".join(f"{k} {v}" for k, v in active.counts.get("by_schema", {}).items())
         table.add_row(
             status.source.value,
+            status.dataset or "—",
             f"{active.id} of {status.versions}",
             f"{active.published_on} ({active.published_from})",
             str(status.age_days),
@@ -258,7 +279,8 @@ def print_status(statuses: list[SourceStatus]) -> None:
 
 def version_row(version: VersionInfo) -> str:
     return (
-        f"{version.source.value}\tversion {version.id}\tpublished {version.published_on}"
+        f"{version.source.value}\t{version.dataset}\tversion {version.id}\t"
+        f"published {version.published_on}"
         f" ({version.published_from})\t{version.entity_count} entities\t"
         f"{version.format}\t{version.file_name}\tsha256 {version.sha256[:12]}"
     )
@@ -266,7 +288,7 @@ def version_row(version: VersionInfo) -> str:
 
 def diff_text(result: ListDiff) -> str:
     lines = [
-        f"{result.source}: version {result.from_version.id} ({result.from_version.published_on})"
+        f"{result.dataset}: version {result.from_version.id} ({result.from_version.published_on})"
         f" -> version {result.to_version.id} ({result.to_version.published_on})",
         f"  added {len(result.added)}, removed {len(result.removed)}, "
         f"changed {len(result.changed)}",

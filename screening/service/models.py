@@ -5,15 +5,16 @@ when the request asked for the screening to be stored.
 
 Request models refuse fields they do not know (``extra="forbid"``, nested models included): a
 misspelt ``countyr`` would otherwise screen without the country and answer as if it had been
-used. Numbers that reach the database (ids, offsets) are bounded by `MAX_DB_INTEGER`, so an
-oversized one is a 422, not an overflow inside the driver.
+used. What may reach the database is refused when the database could not take it: numbers
+(ids, offsets) above `MAX_DB_INTEGER` would overflow inside the driver, and text holding a NUL
+character is refused by PostgreSQL; either is a 422 here rather than a 500 when recorded.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lists.model import Source
 from screening.coalition.rules import TxResult
@@ -27,16 +28,37 @@ MAX_BATCH_ITEMS = 1000
 MAX_DB_INTEGER = 2**63 - 1
 
 
+NUL_REFUSED = "text with a NUL character (\\x00) cannot be stored"
+
+
+def holds_nul(value: object) -> bool:
+    """Whether a string in `value` (a JSON value: keys, items, nested values) holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class RequestModel(BaseModel):
-    """A request body: an unknown field is refused (422), never ignored."""
+    """A request body: an unknown field is refused (422), never ignored, and so is text that
+    holds a NUL character."""
 
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        # Strings only: a batch's raw items are checked as each is validated on its own.
+        if isinstance(value, str) and holds_nul(value):
+            raise ValueError(NUL_REFUSED)
+        return value
 
-class StrictIdentifier(QueryIdentifier):
-    """`QueryIdentifier` in a request body: unknown fields refused."""
 
-    model_config = ConfigDict(extra="forbid")
+class StrictIdentifier(QueryIdentifier, RequestModel):
+    """`QueryIdentifier` in a request body: unknown fields and NUL characters refused."""
 
 
 class StrictThresholds(Thresholds):
@@ -57,6 +79,10 @@ class ScreenRequest(RequestModel):
     birth_date: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY")
     identifiers: list[StrictIdentifier] = Field(default_factory=list)
     sources: list[Source] | None = Field(default=None, description="default: every list")
+    lists: list[str] | None = Field(
+        default=None,
+        description="Sources or datasets (ofac, ofac_consolidated, us_csl_el ...); default: all",
+    )
     thresholds: StrictThresholds | None = None
     customer_ref: str | None = Field(default=None, max_length=200)
     record: bool = False

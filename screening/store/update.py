@@ -76,7 +76,9 @@ class SourceUpdate:
     @property
     def not_modified(self) -> bool:
         """Neither the download nor the store changed: nothing new was published."""
-        return self.result is not None and not self.downloaded and self.result.status == "unchanged"
+        if self.result is None or self.downloaded:
+            return False
+        return all(each.status == "unchanged" for each in self.result.datasets)
 
 
 def update_sources(

@@ -111,12 +111,27 @@ def join_or_update(
     A new customer is active unless `details` says otherwise; an existing one keeps its
     origin, registration time (and activity, unless `details` sets it).
     """
-    row = session.scalar(select(Customer).where(Customer.customer_ref == customer_ref))
-    if row is None:
-        import time; time.sleep(0.05)
-        session.add(Customer(customer_ref=customer_ref, registered_from=registered_from,
-                             registered_at=utc_now(), **{"active": True, **details}))
-        return True
-    for key, value in details.items():
-        setattr(row, key, value)
-    return False
+    dialect = session.get_bind().dialect.name
+    insert = _INSERTS.get(dialect)
+    if insert is None:
+        raise NotImplementedError(f"the customer book needs SQLite or PostgreSQL, not {dialect}")
+    new_row = {
+        "customer_ref": customer_ref,
+        "registered_from": registered_from,
+        "registered_at": utc_now(),
+        "active": True,
+        **details,
+    }
+    # On PostgreSQL, DO NOTHING waits for a concurrent insert of the same reference to commit
+    # (then inserts nothing); on SQLite the write lock serialises the two transactions.
+    added = session.scalar(
+        insert(Customer)
+        .values(new_row)
+        .on_conflict_do_nothing(index_elements=[Customer.customer_ref])
+        .returning(Customer.id)
+    )
+    if added is None:
+        session.execute(
+            update(Customer).where(Customer.customer_ref == customer_ref).values(details)
+        )
+    return added is not None

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Protocol
 
-from lists.model import Source
 from screening.coalition.goods import HsVerdict, HsVerdictKind, check_hs
 from screening.coalition.jurisdictions import Role, roles_of
 from screening.coalition.profiles import InstitutionProfile, nexus_facts
@@ -35,11 +34,14 @@ class RuleContext:
         screener: PartyScreener,
         profile: InstitutionProfile,
         thresholds: Thresholds | None = None,
+        lists: list[str] | None = None,
     ) -> None:
         self.tx = tx
         self.screener = screener
         self.profile = profile
         self.thresholds = thresholds
+        # Sources or datasets the parties are screened against (None: every loaded list).
+        self.lists = lists
         # Filled by the party rule from the first screening: the versions the result cites.
         self.list_versions: list[ListVersionRef] = []
 
@@ -50,8 +52,8 @@ class RuleContext:
         return [v for v in verdicts if v.verdict is not HsVerdictKind.NOT_LISTED]
 
     @cached_property
-    def binding(self) -> dict[Source, str]:
-        """The lists that bind the institution for this transaction, with the reason."""
+    def binding(self) -> dict[str, str]:
+        """The datasets that bind the institution for this transaction, with the reason."""
         tx = self.tx
         countries = [getattr(tx, name) for name in COUNTRY_FIELDS] + list(tx.transit_countries)
         bics = [tx.originator_bic, tx.beneficiary_bic, *tx.intermediary_bics]

@@ -10,10 +10,10 @@ from screening.matching.results import Decision, Hit, Query
 PARTIES = ("originator", "beneficiary", "end_user")
 
 
-def _party_query(name: str, country: str | None) -> Query:
+def _party_query(name: str, country: str | None, lists: list[str] | None) -> Query:
     # Regions (UA-43) screen with their country: the lists give countries, not oblasts.
     parent = country.split("-", 1)[0] if country else None
-    return Query.model_validate({"name": name, "type": None, "country": parent})
+    return Query.model_validate({"name": name, "type": None, "country": parent, "lists": lists})
 
 
 def _hit_severity(hit: Hit, binding: bool) -> Severity:
@@ -38,12 +38,12 @@ def party_sanctions_hit(tx: Transaction, ctx: RuleContext) -> list[Flag]:
         if not name:
             continue
         country = getattr(tx, f"{party}_country")
-        result = ctx.screener.screen_query(_party_query(name, country), ctx.thresholds)
+        result = ctx.screener.screen_query(_party_query(name, country, ctx.lists), ctx.thresholds)
         ctx.list_versions = ctx.list_versions or result.list_versions
         for hit in result.hits:
             if hit.decision is Decision.CLEAR:
                 continue
-            reason = ctx.binding.get(hit.source)
+            reason = ctx.binding.get(hit.dataset)
             binding = reason is not None
             flags.append(
                 Flag(
@@ -51,7 +51,7 @@ def party_sanctions_hit(tx: Transaction, ctx: RuleContext) -> list[Flag]:
                     severity=_hit_severity(hit, binding),
                     binding=binding,
                     message=(
-                        f"{party} {name!r} {hit.decision.value}: {hit.source.value}:"
+                        f"{party} {name!r} {hit.decision.value}: {hit.dataset}:"
                         f"{hit.entry_id} {hit.name} ({hit.score:.2f}); "
                         + (f"binding ({reason})" if binding else "list not binding")
                     ),
@@ -60,16 +60,16 @@ def party_sanctions_hit(tx: Transaction, ctx: RuleContext) -> list[Flag]:
                         "name": name,
                         "country": country,
                         "source": hit.source.value,
+                        "dataset": hit.dataset,
                         "entry_id": hit.entry_id,
+                        "listed_on": hit.listed_on.isoformat() if hit.listed_on else None,
                         "listed_name": hit.name,
                         "matched_name": hit.matched_name,
                         "score": round(hit.score, 4),
                         "hit_decision": hit.decision.value,
                         "programs": hit.programs,
                         "list_version": hit.list_version,
-                        "also_listed": [
-                            f"{ref.source.value}:{ref.entry_id}" for ref in hit.also_listed
-                        ],
+                        "also_listed": [f"{ref.dataset}:{ref.entry_id}" for ref in hit.also_listed],
                         "binding_reason": reason,
                     },
                 )

@@ -26,9 +26,13 @@ def screen_transaction(
     screener: PartyScreener,
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
+    lists: list[str] | None = None,
 ) -> TxResult:
-    """Run every rule; raises ValueError only for a value the screener rejects."""
-    ctx = RuleContext(tx, screener, profile, thresholds)
+    """Run every rule; raises ValueError only for a value the screener rejects.
+
+    `lists` restricts party screening to these sources or datasets (default: every list).
+    """
+    ctx = RuleContext(tx, screener, profile, thresholds, lists)
     flags = [flag for registered in RULES.values() for flag in registered.check(tx, ctx)]
     outcome, score = decide(flags)
     return TxResult(

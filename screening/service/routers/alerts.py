@@ -32,7 +32,8 @@ def alerts(
     _: Caller,
     service: ServiceDep,
     status: AlertStatus | None = None,
-    customer_ref: str | None = None,
+    # No NUL: PostgreSQL refuses it even in a query parameter (a 500 otherwise).
+    customer_ref: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_DB_INTEGER)] = 0,
 ) -> list[AlertInfo]:

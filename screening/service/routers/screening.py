@@ -79,12 +79,15 @@ def _screen_one(
             type=parse_schema(request.type),
             country=request.country,
             birth_date=request.birth_date,
-            identifiers=request.identifiers,
+            identifiers=[*request.identifiers],  # a list of the strict subclass
             sources=request.sources,
+            lists=request.lists,
         )
         return service.screener.screen_query(query, thresholds)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
+    except ValidationError as exc:  # e.g. an unknown list name
+        raise HTTPException(422, errors_text(exc.errors())) from None
 
 
 def _record(

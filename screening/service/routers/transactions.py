@@ -3,7 +3,8 @@
 The body is a transaction's fields (`pydoc screening.coalition.transactions`); the institution
 profile is one of the presets by name, never a path (a path would let a caller read files on
 the server). A field the transaction model does not know is refused (422) like in every other
-request body: a misspelt ``beneficiary_contry`` would otherwise screen without the country.
+request body: a misspelt ``beneficiary_contry`` would otherwise screen without the country;
+text holding a NUL character is refused too (PostgreSQL cannot store it when recorded).
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from screening.coalition.profiles import DEFAULT_PROFILE, PRESETS
 from screening.coalition.rules import screen_transaction
 from screening.coalition.transactions import Transaction, build_transaction
 from screening.service.deps import Caller, ServiceDep
-from screening.service.models import Recorded, TxResponse, fields_of
+from screening.service.models import NUL_REFUSED, Recorded, TxResponse, fields_of, holds_nul
 
 router = APIRouter(tags=["screening"])
 
+ListsParam = Annotated[
+    list[str] | None,
+    Query(description="Screen parties only against these sources or datasets (repeatable)"),
+]
 ProfileName = Annotated[str, Query(description=f"Institution profile: {', '.join(PRESETS)}")]
 
 
@@ -30,6 +35,7 @@ def transactions_screen(
     service: ServiceDep,
     profile: ProfileName = DEFAULT_PROFILE,
     record: bool = False,
+    lists: ListsParam = None,
 ) -> TxResponse:
     """Screen one transaction (fields as in `pydoc screening.coalition.transactions`)."""
     if profile not in PRESETS:
@@ -42,10 +48,12 @@ def transactions_screen(
             f"{', '.join(map(repr, unknown))}: "
             "see `pydoc screening.coalition.transactions` for the fields",
         )
+    if holds_nul(transaction):
+        raise HTTPException(422, f"body: {NUL_REFUSED}")
     service.require_lists()
     try:
         tx = build_transaction(transaction)
-        result = screen_transaction(tx, service.screener, PRESETS[profile])
+        result = screen_transaction(tx, service.screener, PRESETS[profile], lists=lists)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     recorded = None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lists.datasets import datasets_of
 from lists.model import Source
 from screening.coalition.jurisdictions import Role, roles_of
 from screening.coalition.profiles import (
@@ -44,7 +45,41 @@ def test_eu_member_states_are_the_27_and_all_coalition_core() -> None:
     ],
 )
 def test_binding_lists_per_profile(profile: str, facts: NexusFacts, binding: set[Source]) -> None:
-    assert set(PRESETS[profile].binding_reasons(facts)) == binding
+    assert set(PRESETS[profile].binding_reasons(facts)) == _datasets(*binding)
+
+
+def _datasets(*sources: Source) -> set[str]:
+    """Every dataset the sources publish: a source rule binds all of its lists."""
+    return {dataset.id for source in sources for dataset in datasets_of(source)}
+
+
+def test_a_source_rule_binds_each_of_its_lists() -> None:
+    reasons = PRESETS["us_bank"].binding_reasons(NexusFacts(currency="USD"))
+    assert {"ofac_sdn", "ofac_consolidated", "un_sc"} <= set(reasons)
+    assert "us_csl_el" not in reasons  # the CSL is another source: not bound by "ofac"
+
+
+def test_a_dataset_rule_binds_only_that_list() -> None:
+    exporter = InstitutionProfile.model_validate(
+        {"name": "exporter", "binding": [{"dataset": "us_csl_el"}, {"source": "un"}]}
+    )
+    assert exporter.binding_reasons(NexusFacts()) == {
+        "us_csl_el": "always binding",
+        "un_sc": "always binding",
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({}, "either a source or a dataset"),
+        ({"source": "ofac", "dataset": "ofac_sdn"}, "either a source or a dataset"),
+        ({"dataset": "ofac_nonsdn"}, "unknown dataset 'ofac_nonsdn'"),
+    ],
+)
+def test_a_binding_rule_names_exactly_one_known_list(rule: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        InstitutionProfile.model_validate({"name": "x", "binding": [rule]})
 
 
 def test_profile_from_a_json_file(tmp_path: Path) -> None:
@@ -65,11 +100,9 @@ def test_profile_from_a_json_file(tmp_path: Path) -> None:
     profile = resolve_profile(str(path))
     assert profile.name == "ch_bank"
     assert profile.blocked_jurisdictions == ["RU", "KP"]
-    assert set(profile.binding_reasons(NexusFacts(currency="USD"))) == {
-        Source.UN,
-        Source.EU,
-        Source.OFAC,
-    }
+    assert set(profile.binding_reasons(NexusFacts(currency="USD"))) == _datasets(
+        Source.UN, Source.EU, Source.OFAC
+    )
     assert resolve_profile(None) is PRESETS["uk_bank"]
 
 

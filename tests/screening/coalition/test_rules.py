@@ -251,6 +251,8 @@ def test_beneficiary_on_the_un_list_blocks(screener: Screener) -> None:
     )
     assert evidence["listed_name"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
     assert evidence["hit_decision"] == "match" and evidence["binding_reason"] == "always binding"
+    # The list the hit is on, and when the UN listed the entry (LISTED_ON in the file).
+    assert evidence["dataset"] == "un_sc" and evidence["listed_on"] == "2009-04-24"
     assert result.decision is TxOutcome.BLOCK
 
 
@@ -502,7 +504,7 @@ def test_a_rule_id_is_declared_and_registered_once() -> None:
 def test_eu_nexus_through_a_bic(screener: Screener) -> None:
     tx = build_transaction({"tx_id": "N", "currency": "GBP", "intermediary_bics": "COBADEFF"})
     context = RuleContext(tx, screener, PRESETS["uk_bank"])
-    assert context.binding[Source.EU] == "EU nexus: DE"
+    assert context.binding["eu_fsf"] == "EU nexus: DE"
 
 
 # -- CLI end to end --------------------------------------------------------------------------

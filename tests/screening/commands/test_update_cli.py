@@ -46,6 +46,16 @@ def test_update_loads_then_reports_not_modified(
     code, output = _update(db, cache, server.url, "un", "ofac")
     assert code == 0, output
     assert "loaded un version" in output and "loaded ofac version" in output
+    # The OFAC CSV set holds two lists: the load names each dataset it stored.
+    assert "  dataset ofac_sdn: version " in output
+    assert "  dataset ofac_consolidated: version " in output
+    versions = CliRunner().invoke(main, ["lists", "versions", "ofac", "--db", db])
+    assert [line.split("\t")[1] for line in versions.output.splitlines()] == [
+        "ofac_consolidated",
+        "ofac_sdn",
+    ]
+    diff = CliRunner().invoke(main, ["lists", "diff", "ofac", "--db", db])
+    assert diff.exit_code == 1 and "publishes several lists" in diff.output
     store = ListStore(db)
     un = store.active_version("un")
     ofac = store.active_version("ofac_sdn")

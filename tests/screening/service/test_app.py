@@ -111,3 +111,48 @@ def test_concurrent_requests_during_list_update(
         assert [v["version_id"] for v in after["list_versions"]] == new_version
         added = [h for h in after["hits"] if h["entry_id"] == UN_ADDED_ID]
         assert added and added[0]["list_version"] == new_version[0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "message"),
+    [
+        # PostgreSQL refuses NUL in text, even as a query parameter: these were 500s there.
+        ("GET", "/alerts?customer_ref=C%00X", None, "query.customer_ref: String should match"),
+        ("POST", "/screen", {"name": "A\x00B", "record": True}, "body.name: text with a NUL"),
+        (
+            "POST",
+            "/screen",
+            {"name": "A", "customer_ref": "C\x00", "record": True},
+            "body.customer_ref: text with a NUL",
+        ),
+        (
+            "POST",
+            "/transactions/screen?record=true",
+            {"tx_id": "T\x00", "beneficiary_name": "X"},
+            "body: text with a NUL character (\\x00) cannot be stored",
+        ),
+        (
+            "POST",
+            "/alerts/1/decisions",
+            {"disposition": "escalated", "reason": "r\x00"},
+            "body.reason: text with a NUL",
+        ),
+        # Above 64 bits: OverflowError in the SQLite driver.
+        ("GET", "/alerts/99999999999999999999999", None, "path.alert_id: Input should be less"),
+    ],
+)
+def test_unstorable_input_is_refused_on_every_backend(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    path: str,
+    body: object,
+    message: str,
+) -> None:
+    monkeypatch.setenv("COALITION_INDEX_DIR", str(tmp_path / "index"))
+    key = ApiKeys(ListStore(db_url)).create("k")
+    with serving(create_app(db_url, refresh_seconds=0)) as client:
+        answer = client.request(method, path, body, key=key)
+    assert answer.status == 422, answer.body
+    assert answer.json()["detail"].startswith(message)

@@ -134,3 +134,41 @@ def test_keys_create_cli_refuses_a_taken_name(tmp_path: Path) -> None:
     assert again.exit_code == 2
     assert "a key named 'ops' already exists" in again.output
     assert "Traceback" not in again.output
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ops\nadmin",  # a line break would forge a line of a log or an export
+        "ops\radmin",
+        "a\x00b",
+        "bell\x07",
+        "esc\x1b[31m",
+        "tab\there",
+        "two  spaces",
+        "-leading-dash",
+        "right\u202eto-left",  # a bidi override makes a name read as another
+        "ünïcode",
+        "x" * 101,
+    ],
+)
+def test_key_names_outside_the_pattern_are_refused(tmp_path: Path, name: str) -> None:
+    keys = ApiKeys(ListStore(f"sqlite:///{tmp_path / 'k.db'}"))
+    with pytest.raises(ValueError, match="key name"):
+        keys.create(name)
+    assert keys.list() == []
+
+
+def test_usable_key_names(tmp_path: Path) -> None:
+    keys = ApiKeys(ListStore(f"sqlite:///{tmp_path / 'k.db'}"))
+    for name in ("bank-a", "a.smith@bank.example", "KYC team 2", "svc_batch+nightly", "x" * 100):
+        assert keys.verify(keys.create(name)) == name
+    assert keys.verify(keys.create("  padded ")) == "padded"
+
+
+def test_keys_create_cli_refuses_a_control_character(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'k.db'}"
+    result = CliRunner().invoke(cli.main, ["keys", "create", "ops\nroot", "--db", db_url])
+    assert result.exit_code == 2
+    assert "key name 'ops\\nroot' is not usable" in result.output
+    assert "Traceback" not in result.output

@@ -25,9 +25,22 @@ def test_screen_listed_name(served: Served) -> None:
         "birth_date": None,
         "identifiers": [],
         "sources": None,
+        "lists": None,
     }
     assert [v["source"] for v in result["list_versions"]] == ["un"]
+    assert best["dataset"] == "un_sc" and best["listed_on"]  # UN LISTED_ON
     assert result["recorded"] is None
+
+
+def test_screen_restricted_to_lists(served: Served) -> None:
+    """`lists` names sources or datasets; an unknown name is a 422, not a silent empty list."""
+    only_un = served.client.post("/screen", {"name": UN_LISTED, "lists": ["un_sc"]})
+    assert only_un.status == 200 and only_un.json()["decision"] == "match"
+    elsewhere = served.client.post("/screen", {"name": UN_LISTED, "lists": ["ofac", "uk"]})
+    assert elsewhere.status == 200 and elsewhere.json()["hits"] == []
+    unknown = served.client.post("/screen", {"name": UN_LISTED, "lists": ["un_security"]})
+    assert unknown.status == 422
+    assert "unknown list 'un_security'" in unknown.json()["detail"]
 
 
 def test_screen_clean_name_and_thresholds(served: Served) -> None:
@@ -53,12 +66,46 @@ def test_screen_clean_name_and_thresholds(served: Served) -> None:
         ({"name": "X", "sources": ["mars"]}, 422, "body.sources.0"),
         ({"name": "X", "thresholds": {"match": 0.5, "review": 0.9}}, 422, "thresholds"),
         ([1, 2], 422, "body"),
+        # Unknown fields are refused, nested ones too: a misspelt field would screen without it.
+        ({"name": "X", "countyr": "RU"}, 422, "body.countyr: Extra inputs are not permitted"),
+        (
+            {"name": "X", "thresholds": {"match": 0.95, "reveiw": 0.5}},
+            422,
+            "body.thresholds.reveiw: Extra inputs are not permitted",
+        ),
+        (
+            {"name": "X", "identifiers": [{"type": "passport", "value": "1", "country": "RU"}]},
+            422,
+            "body.identifiers.0.country: Extra inputs are not permitted",
+        ),
     ],
 )
 def test_screen_bad_input(served: Served, body: Any, status: int, message: str) -> None:
     answer = served.client.post("/screen", body)
     assert answer.status == status
     assert message in answer.json()["detail"]
+
+
+def test_error_details_are_one_line(served: Served) -> None:
+    """A field name with a line break became a two-line ``detail``."""
+    answer = served.client.post("/screen", {"name": "X", "coun\ntry": "RU", "a\x1bb": 1})
+    assert answer.status == 422
+    assert answer.json()["detail"] == (
+        "body.'coun\\ntry': Extra inputs are not permitted; "
+        "body.'a\\x1bb': Extra inputs are not permitted"
+    )
+
+
+def test_batch_refuses_unknown_fields(served: Served) -> None:
+    top = served.client.post("/screen/batch", {"items": [{"name": "X"}], "recrod": True})
+    assert top.status == 422
+    assert top.json()["detail"] == "body.recrod: Extra inputs are not permitted"
+    items = [{"name": "X", "countyr": "RU"}, {"name": "Wilhelmina Quartermaine-Osei"}]
+    answer = served.client.post("/screen/batch", {"items": items})
+    assert answer.status == 200
+    results = answer.json()["results"]
+    assert results[0] == {"index": 0, "error": "countyr: Extra inputs are not permitted"}
+    assert results[1]["decision"] == "clear"
 
 
 def test_screen_unreadable_json(served: Served) -> None:

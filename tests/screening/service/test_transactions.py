@@ -35,6 +35,17 @@ def test_transaction_screening(served: Served) -> None:
         ("/transactions/screen", {"amount": "1"}, "tx_id"),
         ("/transactions/screen", {"tx_id": "T", "amount": "lots"}, "unreadable amount 'lots'"),
         ("/transactions/screen?profile=/etc/passwd", {"tx_id": "T"}, "unknown profile"),
+        (
+            "/transactions/screen",
+            {"tx_id": "T", "beneficiary_name": "X", "beneficiary_contry": "RU"},
+            "unknown transaction field 'beneficiary_contry': see `pydoc "
+            "screening.coalition.transactions` for the fields",
+        ),
+        (
+            "/transactions/screen",
+            {"tx_id": "T", "b\nx": 1, "a": 2},
+            "unknown transaction fields 'a', 'b\\nx': see",
+        ),
     ],
 )
 def test_transaction_bad_input(served: Served, path: str, body: Any, message: str) -> None:
