@@ -101,7 +101,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coalition-screening")
 def main() -> None:
-    """Sanctions screening against the OFAC, UK, EU and UN lists."""
+    """Sanctions screening against the coalition's lists (OFAC, UK, EU, UN, CA, AU, JP, US CSL)."""
 
 
 if __name__ == "__main__":

@@ -82,6 +82,11 @@ FILES = [
     "eu/fixtures/legacy_2016_FSD_WHOLE/data.xml",
     "un/consolidated.xml",
     "un/history/2018-08-24/consolidated.xml",
+    "ca/sema-lmes.xml",
+    "ca/history/2020-04/sema-lmes.xml",
+    "au/regulation8_consolidated.xlsx",
+    "jp/mof/shisantouketsu20260305.xlsx",
+    "jp/meti/end_user_list_20250929.xlsx",
 ]
 
 

@@ -1,6 +1,6 @@
 """Download official list files into a local cache: the fetch step of fetch -> read -> map.
 
-`fetch_source` downloads every file of one `SourceSpec` (from the official URL or a mirror) and
+`fetch_feed` downloads every file of one `FeedSpec` (from the official URL or a mirror) and
 leaves a copy ready for `lists.open_list`. What it guarantees:
 
 - A cached copy is only ever replaced by a complete, verified download. Files arrive in a
@@ -16,8 +16,14 @@ leaves a copy ready for `lists.open_list`. What it guarantees:
   progress. Connection errors, timeouts, truncated bodies and 5xx answers are retried with
   exponential backoff; 4xx answers, oversized bodies and HTML pages are not, since repeating the
   request cannot fix them.
+- Dated file names: a feed with an index page (MOF, METI) is fetched in two steps. The page is
+  downloaded afresh each time (same timeouts and retries, capped at `INDEX_MAX_BYTES`, refused
+  unless it is HTML), the newest matching link is chosen (`lists.links`), and that file is
+  downloaded to the feed's fixed cache name. Conditional requests are keyed on the resolved
+  URL, so a new revision (a new name) is always downloaded in full. A mirror serves the file
+  under its cache name: no index page is read then.
 
-Errors are `FetchError`, whose str() is one line naming the source, the URL and the problem.
+Errors are `FetchError`, whose str() is one line naming the feed, the URL and the problem.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import http.client
+import io
 import json
 import os
 import socket
@@ -35,18 +42,21 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import platformdirs
 
+from lists.links import IndexPage, LinkError, newest_link
 from lists.model import Source
-from lists.sources import SourceFile, SourceSpec, mirror_url
+from lists.sources import FeedSpec, SourceFile, mirror_url
 
 MIRROR_ENV = "COALITION_MIRROR"
 DEFAULT_MAX_BYTES = 300 * 1024 * 1024
+# An index page is a few hundred kB of HTML; anything near this cap is not the page we expect.
+INDEX_MAX_BYTES = 2 * 1024 * 1024
 META_SUFFIX = ".meta.json"
 
 _CHUNK_BYTES = 64 * 1024
@@ -58,23 +68,26 @@ ProgressCallback = Callable[[str, int, int | None], None]
 
 FileStatus = Literal["downloaded", "not_modified"]
 
+_T = TypeVar("_T")
+
 
 class FetchError(Exception):
-    """A source could not be downloaded; the cached copy, if any, is unchanged."""
+    """A feed could not be downloaded; the cached copy, if any, is unchanged."""
 
-    def __init__(self, source: Source, url: str, message: str) -> None:
-        self.source = source
+    def __init__(self, feed: FeedSpec, url: str, message: str) -> None:
+        self.feed = feed.name
+        self.source = feed.source
         self.url = url
         self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return f"{self.source.value}: cannot download {self.url}: {self.message}"
+        return f"{self.feed}: cannot download {self.url}: {self.message}"
 
 
 @dataclass(frozen=True)
 class FetchedFile:
-    """One file of a fetched source, as it now stands in the cache."""
+    """One file of a fetched feed, as it now stands in the cache."""
 
     name: str
     path: Path
@@ -89,15 +102,17 @@ class FetchedFile:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """The outcome of `fetch_source`.
+    """The outcome of `fetch_feed`.
 
     `path` is the file (or, for OFAC, the directory) to hand to `lists.open_list`. `changed` is
     False when no file's content differs from the previous cached copy (every file answered 304,
     or came back byte-identical). `last_modified` is the newest Last-Modified among the files,
-    the only publication date OFAC's CSV files have. `bytes` counts the bytes downloaded now
-    (0 when everything was answered 304).
+    the only publication date OFAC's CSV files have. `urls` are the files' URLs as downloaded
+    (for an index feed, the link chosen on the page). `bytes` counts the bytes of the files
+    downloaded now (0 when everything was answered 304).
     """
 
+    feed: str
     source: Source
     path: Path
     changed: bool
@@ -108,7 +123,7 @@ class FetchResult:
 
 
 def default_cache_dir() -> Path:
-    """The per-user cache directory for downloaded lists (one subdirectory per source)."""
+    """The per-user cache directory for downloaded lists (one subdirectory per feed)."""
     return Path(platformdirs.user_cache_dir("coalition-screening")) / "lists"
 
 
@@ -123,8 +138,8 @@ def resolve_mirror(explicit: str | None) -> str | None:
     return None
 
 
-def fetch_source(
-    spec: SourceSpec,
+def fetch_feed(
+    spec: FeedSpec,
     *,
     cache_dir: Path,
     mirror: str | None = None,
@@ -135,22 +150,22 @@ def fetch_source(
     opener: urllib.request.OpenerDirector | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> FetchResult:
-    """Download every file of `spec` into ``cache_dir/<source>/`` and return where it is.
+    """Download every file of `spec` into ``cache_dir/<feed>/`` and return where it is.
 
     `mirror` replaces the official hosts: each file is fetched from ``<mirror>/<file name>``
-    (a directory path is accepted and read through file:// URLs). `retries` is the number of
-    attempts per file (at least 1); attempt n+1 waits ``backoff * 2**(n-1)`` seconds.
-    `max_bytes` caps each file. `opener` lets a caller supply its own urllib opener (proxies,
-    certificates); the default honours the usual proxy environment variables.
+    (a directory path is accepted and read through file:// URLs), and no index page is read.
+    `retries` is the number of attempts per request (at least 1); attempt n+1 waits
+    ``backoff * 2**(n-1)`` seconds. `max_bytes` caps each file. `opener` lets a caller supply
+    its own urllib opener (proxies, certificates); the default honours the usual proxy
+    environment variables.
     """
     if retries < 1:
         raise ValueError("retries must be at least 1 (it counts attempts per file)")
     cache_dir = Path(cache_dir)
-    source_dir = cache_dir / spec.source.value
-    source_dir.mkdir(parents=True, exist_ok=True)
-    base = _mirror_base(mirror) if mirror is not None else None
+    feed_dir = cache_dir / spec.name
+    feed_dir.mkdir(parents=True, exist_ok=True)
     downloader = _Downloader(
-        source=spec.source,
+        feed=spec,
         opener=opener or urllib.request.build_opener(),
         timeout=timeout,
         attempts=retries,
@@ -158,31 +173,42 @@ def fetch_source(
         max_bytes=max_bytes,
         on_progress=on_progress,
     )
+    urls = _file_urls(spec, downloader, mirror)
     # Staging sits inside cache_dir so that os.replace stays on one file system (atomic), and
-    # outside the source directory so that a reader of the OFAC directory never sees it.
-    with tempfile.TemporaryDirectory(prefix=f".partial-{spec.source.value}-", dir=cache_dir) as tmp:
+    # outside the feed directory so that a reader of the OFAC directory never sees it.
+    with tempfile.TemporaryDirectory(prefix=f".partial-{spec.name}-", dir=cache_dir) as tmp:
         staging = Path(tmp)
         outcomes = [
-            downloader.fetch(
-                file,
-                url=mirror_url(file, base) if base is not None else file.url,
-                cache_path=source_dir / file.name,
-                staging=staging,
-            )
-            for file in spec.files
+            downloader.fetch(file, url=url, cache_path=feed_dir / file.name, staging=staging)
+            for file, url in zip(spec.files, urls, strict=True)
         ]
         _commit(outcomes, staging)
     files = tuple(outcome.fetched for outcome in outcomes)
     dates = [file.last_modified for file in files if file.last_modified is not None]
     return FetchResult(
+        feed=spec.name,
         source=spec.source,
-        path=source_dir if spec.directory else files[0].path,
+        path=feed_dir if spec.directory else files[0].path,
         changed=any(file.changed for file in files),
         last_modified=max(dates, default=None),
         urls=[outcome.url for outcome in outcomes],
         bytes=sum(outcome.received for outcome in outcomes),
         files=files,
     )
+
+
+def _file_urls(spec: FeedSpec, downloader: _Downloader, mirror: str | None) -> list[str]:
+    """Where each file of `spec` is downloaded from: the mirror, the table, or the index page."""
+    if mirror is not None:
+        base = _mirror_base(mirror)
+        return [mirror_url(file, base) for file in spec.files]
+    if not spec.index_page:
+        return [file.url for file in spec.files]
+    try:
+        link = newest_link(downloader.get_page(spec.index_page), spec.link_pattern)
+    except LinkError as exc:
+        raise FetchError(spec, spec.index_page, f"index page: {exc}") from None
+    return [link.url]
 
 
 # --- metadata stored beside each cached file -------------------------------------------------
@@ -271,6 +297,15 @@ class _Transient(Exception):
         super().__init__(message)
 
 
+class _NotModified(Exception):
+    """The server answered 304: the cached copy described by `cached` is still current."""
+
+    def __init__(self, cached: _Meta, headers: Any) -> None:
+        self.cached = cached
+        self.headers = headers
+        super().__init__("304 Not Modified")
+
+
 @dataclass(frozen=True)
 class _Outcome:
     url: str
@@ -283,7 +318,7 @@ class _Outcome:
 
 @dataclass(frozen=True)
 class _Downloader:
-    source: Source
+    feed: FeedSpec
     opener: urllib.request.OpenerDirector
     timeout: float
     attempts: int
@@ -294,17 +329,64 @@ class _Downloader:
     def fetch(self, file: SourceFile, *, url: str, cache_path: Path, staging: Path) -> _Outcome:
         cached, previous_sha = _cached_state(cache_path, url)
         staged = staging / file.name
+        return self._retrying(
+            url, lambda: self._attempt(file, url, cache_path, staged, cached, previous_sha)
+        )
+
+    def get_page(self, url: str) -> IndexPage:
+        """An index page, fetched afresh (no validators), capped at `INDEX_MAX_BYTES`."""
+        capped = replace(self, max_bytes=min(self.max_bytes, INDEX_MAX_BYTES), on_progress=None)
+        return self._retrying(url, lambda: capped._page_attempt(url))
+
+    def _retrying(self, url: str, attempt_once: Callable[[], _T]) -> _T:
         problem = ""
         for attempt in range(1, self.attempts + 1):
             try:
-                return self._attempt(file, url, cache_path, staged, cached, previous_sha)
+                return attempt_once()
             except _Transient as exc:
                 problem = exc.message
             if attempt < self.attempts:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
         if self.attempts > 1:
             problem += f" (after {self.attempts} attempts)"
-        raise FetchError(self.source, url, problem)
+        raise FetchError(self.feed, url, problem)
+
+    def _open(self, url: str, cached: _Meta | None) -> Any:
+        """The 200 response to a GET of `url`; `_NotModified` when `cached` is still current."""
+        request = urllib.request.Request(url, headers=_request_headers(cached))
+        try:
+            response = self.opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                if exc.code == 304 and cached is not None:
+                    raise _NotModified(cached, exc.headers) from None
+                raise self._status_error(url, exc.code, str(exc.reason)) from None
+        except urllib.error.URLError as exc:
+            raise self._connection_error(url, exc.reason) from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise self._connection_error(url, exc) from None
+        status = getattr(response, "status", None)  # None for file:// URLs
+        encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+        if status not in (None, 200, 203):
+            with response:
+                raise self._status_error(url, status, str(getattr(response, "reason", "")))
+        if encoding != "identity":
+            with response:
+                raise FetchError(self.feed, url, f"unrequested Content-Encoding {encoding!r}")
+        return response
+
+    def _page_attempt(self, url: str) -> IndexPage:
+        with self._open(url, None) as response:
+            buffer = io.BytesIO()
+            self._receive(response, "index page", url, buffer)
+            headers = response.headers
+            # The final URL (after redirects) is the base that relative links resolve against.
+            return IndexPage(
+                url=response.geturl() or url,
+                data=buffer.getvalue(),
+                content_type=headers.get("Content-Type"),
+                charset=headers.get_content_charset(),
+            )
 
     def _attempt(
         self,
@@ -315,27 +397,13 @@ class _Downloader:
         cached: _Meta | None,
         previous_sha: str | None,
     ) -> _Outcome:
-        request = urllib.request.Request(url, headers=_request_headers(cached))
         try:
-            response = self.opener.open(request, timeout=self.timeout)
-        except urllib.error.HTTPError as exc:
-            with exc:
-                if exc.code == 304 and cached is not None:
-                    return self._not_modified(file, url, cache_path, cached, exc.headers)
-                raise self._status_error(url, exc.code, str(exc.reason)) from None
-        except urllib.error.URLError as exc:
-            raise self._connection_error(url, exc.reason) from None
-        except (http.client.HTTPException, OSError) as exc:
-            raise self._connection_error(url, exc) from None
-        with response:
-            status = getattr(response, "status", None)  # None for file:// URLs
-            if status not in (None, 200, 203):
-                raise self._status_error(url, status, str(getattr(response, "reason", "")))
+            response = self._open(url, cached)
+        except _NotModified as answer:
+            return self._not_modified(file, url, cache_path, answer.cached, answer.headers)
+        with response, staged.open("wb") as out:
             headers = response.headers
-            encoding = (headers.get("Content-Encoding") or "identity").strip().lower()
-            if encoding != "identity":
-                raise FetchError(self.source, url, f"unrequested Content-Encoding {encoding!r}")
-            sha256, size = self._receive(response, file.name, url, staged)
+            sha256, size = self._receive(response, file.name, url, out)
         self._refuse_html_page(url, staged)
         meta = _Meta(
             url=url,
@@ -377,12 +445,12 @@ class _Downloader:
             fetched=_fetched(file, url, cache_path, meta, "not_modified", False),
         )
 
-    def _receive(self, response: Any, name: str, url: str, staged: Path) -> tuple[str, int]:
-        """Stream the body into `staged`; return its sha256 and size, or raise."""
+    def _receive(self, response: Any, name: str, url: str, out: BinaryIO) -> tuple[str, int]:
+        """Stream the body into `out`; return its sha256 and size, or raise."""
         expected = _content_length(response.headers)
         if expected is not None and expected > self.max_bytes:
             raise FetchError(
-                self.source,
+                self.feed,
                 url,
                 f"too large: the server announces {expected} bytes, the limit is "
                 f"{self.max_bytes} bytes",
@@ -390,21 +458,20 @@ class _Downloader:
         digest = hashlib.sha256()
         received = 0
         self._progress(name, received, expected)
-        with staged.open("wb") as out:
-            while True:
-                chunk = self._read_chunk(response, url, received, expected)
-                if not chunk:
-                    break
-                received += len(chunk)
-                if received > self.max_bytes:
-                    raise FetchError(
-                        self.source,
-                        url,
-                        f"too large: more than {self.max_bytes} bytes arrived, download aborted",
-                    )
-                out.write(chunk)
-                digest.update(chunk)
-                self._progress(name, received, expected)
+        while True:
+            chunk = self._read_chunk(response, url, received, expected)
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise FetchError(
+                    self.feed,
+                    url,
+                    f"too large: more than {self.max_bytes} bytes arrived, download aborted",
+                )
+            out.write(chunk)
+            digest.update(chunk)
+            self._progress(name, received, expected)
         if expected is not None and received != expected:
             raise _Transient(f"truncated (got {received} of {expected} bytes)")
         return digest.hexdigest(), received
@@ -432,13 +499,13 @@ class _Downloader:
         with staged.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if head.startswith((b"<!doctype html", b"<html")):
-            raise FetchError(self.source, url, "the server sent an HTML page instead of the list")
+            raise FetchError(self.feed, url, "the server sent an HTML page instead of the list")
 
     def _status_error(self, url: str, code: int | None, reason: str) -> Exception:
         message = f"HTTP {code} {reason}".rstrip()
         if code is not None and code >= 500:
             return _Transient(message)
-        return FetchError(self.source, url, message)
+        return FetchError(self.feed, url, message)
 
     def _connection_error(self, url: str, reason: object) -> Exception:
         if isinstance(reason, TimeoutError):
@@ -448,9 +515,9 @@ class _Downloader:
         if isinstance(reason, socket.gaierror):
             return _Transient(f"cannot resolve the host name ({_describe(reason)})")
         if isinstance(reason, ssl.SSLCertVerificationError):
-            return FetchError(self.source, url, f"TLS certificate not trusted: {reason.reason}")
+            return FetchError(self.feed, url, f"TLS certificate not trusted: {reason.reason}")
         if isinstance(reason, FileNotFoundError):  # a file:// mirror lacking the file
-            return FetchError(self.source, url, "no such file on the mirror")
+            return FetchError(self.feed, url, "no such file on the mirror")
         if isinstance(reason, BaseException):
             return _Transient(f"connection failed: {_describe(reason)}")
         return _Transient(f"connection failed: {reason}")

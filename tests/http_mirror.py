@@ -33,6 +33,8 @@ OFAC_MIRROR_FILES = {
 # Fixed modification times so that Last-Modified, and the newest of them, are known exactly.
 UN_MTIME = datetime(2026, 5, 9, 6, 30, tzinfo=UTC)
 OFAC_BASE_MTIME = datetime(2025, 12, 19, 8, 0, tzinfo=UTC)
+# Canada's SEMA file states no date: the mirror's Last-Modified is what dates the download.
+CA_MTIME = datetime(2025, 11, 20, 14, 0, tzinfo=UTC)
 
 # --- a scriptable local HTTP server -----------------------------------------------------------
 
@@ -130,6 +132,31 @@ def body(data: bytes, *, length: int | None = None, announce: bool = True) -> Be
     return answer
 
 
+def page(data: bytes, content_type: str = "text/html; charset=utf-8") -> Behaviour:
+    """200 with `data` and a Content-Type: an index page (or whatever `content_type` claims)."""
+
+    def answer(handler: _Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return answer
+
+
+def redirect(location: str) -> Behaviour:
+    """302 to `location` (a path on the same server, or a URL)."""
+
+    def answer(handler: _Handler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return answer
+
+
 def in_turn(*behaviours: Behaviour) -> Behaviour:
     """The n-th request gets the n-th behaviour; the last one repeats."""
     calls: list[int] = []
@@ -189,6 +216,23 @@ def _no_proxy_no_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # --- mirrors in tmp_path built from the real shared files -------------------------------------
 
+# Mirror (cache) name -> the real file served under it, relative to shared_lists.
+JP_MIRROR_FILES = {
+    "shisantouketsu.xlsx": "jp/mof/shisantouketsu20260305.xlsx",
+    "end_user_list.xlsx": "jp/meti/end_user_list_20250929.xlsx",
+}
+CA_AU_MIRROR_FILES = {
+    "sema-lmes.xml": "ca/sema-lmes.xml",
+    "regulation8_consolidated.xlsx": "au/regulation8_consolidated.xlsx",
+}
+
+
+def _mirror_of(directory: Path, shared_lists: Path, files: dict[str, str]) -> Path:
+    directory.mkdir()
+    for name, relative in files.items():
+        shutil.copyfile(shared_lists / relative, directory / name)
+    return directory
+
 
 def _set_mtime(path: Path, when: datetime) -> None:
     os.utime(path, (when.timestamp(), when.timestamp()))
@@ -210,4 +254,17 @@ def ofac_mirror(tmp_path: Path, shared_lists: Path) -> Path:
     for index, (name, relative) in enumerate(OFAC_MIRROR_FILES.items()):
         shutil.copyfile(shared_lists / relative, mirror / name)
         _set_mtime(mirror / name, OFAC_BASE_MTIME.replace(hour=8 + index))
+    return mirror
+
+
+@pytest.fixture
+def jp_mirror(tmp_path: Path, shared_lists: Path) -> Path:
+    """Japan's two lists (MOF, METI) under their cache names, as a mirror serves them."""
+    return _mirror_of(tmp_path / "mirror-jp", shared_lists, JP_MIRROR_FILES)
+
+
+@pytest.fixture
+def ca_au_mirror(tmp_path: Path, shared_lists: Path) -> Path:
+    mirror = _mirror_of(tmp_path / "mirror-ca-au", shared_lists, CA_AU_MIRROR_FILES)
+    _set_mtime(mirror / "sema-lmes.xml", CA_MTIME)
     return mirror

@@ -119,15 +119,28 @@ def test_cli_is_only_the_root_group() -> None:
 
 
 def test_readme_architecture_names_every_package() -> None:
-    """Every package (a folder with __init__.py) has its line in the README's architecture."""
+    """Every package (a folder with __init__.py) has its line in the README's architecture tree.
+
+    The tree nests by indentation: ``  ofac/`` under ``lists/`` stands for ``lists/ofac/``.
+    """
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^## Architecture\n(.*?)(?=^## )", readme, re.M | re.S)
-    assert match, "README.md has no '## Architecture' section"
-    section = match.group(1)
+    match = re.search(r"^## Architecture\n.*?```\n(.*?)```", readme, re.M | re.S)
+    assert match, "README.md has no '## Architecture' section with a tree"
+    named: set[str] = set()
+    top = ""
+    for line in match.group(1).splitlines():
+        words = line.split()
+        if not words or not words[0].endswith("/"):
+            continue
+        if not line.startswith(" "):
+            top = words[0]
+            named.add(top)
+        else:
+            named.update(top + word for word in words if word.endswith("/"))
     packages = sorted(
         str(init.parent.relative_to(ROOT)) + "/"
         for package in PACKAGES
         for init in (ROOT / package).rglob("__init__.py")
     )
-    missing = [p for p in packages if p not in section]
+    missing = [p for p in packages if p not in named]
     assert not missing, f"README architecture section lacks: {missing}"

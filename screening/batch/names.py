@@ -410,6 +410,18 @@ def screen_rows(
         yield screen_row(read, screener, columns, thresholds)
 
 
+class ListsOnly:
+    """A screener that screens every query against the chosen sources or datasets only."""
+
+    def __init__(self, screener: QueryScreener, lists: list[str]) -> None:
+        self.screener = screener
+        self.lists = lists
+
+    def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
+        restricted = Query.model_validate({**query.model_dump(by_alias=True), "lists": self.lists})
+        return self.screener.screen_query(restricted, thresholds)
+
+
 def thresholds_with_report(report: float, base: Thresholds | None = None) -> Thresholds:
     """`base` with the lowest reported score set to `report` (0..1).
 
@@ -430,6 +442,8 @@ class BatchOptions:
     # (`thresholds_with_report`); ignored when `thresholds` is given.
     report_threshold: float | None = None
     thresholds: Thresholds | None = None  # None: the screener's own
+    # Sources or datasets every row is screened against (None: every loaded list).
+    lists: list[str] | None = None
 
     def __post_init__(self) -> None:
         if self.report_threshold is not None and not 0 <= self.report_threshold <= 1:
@@ -478,6 +492,8 @@ def run_batch(
         def row_screener() -> Callable[[InputRow], BatchRecord]:
             active = open_screener(screener)
             thresholds = options.thresholds_for(active)
+            if options.lists is not None:
+                active = ListsOnly(active, options.lists)
             return lambda row: screen_row(row, active, columns, thresholds)
 
         sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)

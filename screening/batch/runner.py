@@ -134,7 +134,7 @@ class BatchSummary:
             lines.append(
                 "lists: "
                 + ", ".join(
-                    f"{v.source.value} version {v.version_id} ({v.published_on})"
+                    f"{v.dataset} version {v.version_id} ({v.published_on})"
                     for v in self.list_versions
                 )
             )

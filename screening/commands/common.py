@@ -121,6 +121,35 @@ def requested_by_option(fallback: str, help: str) -> Callable[[F], F]:
     )
 
 
+def lists_option(func: F) -> F:
+    """``--lists``: sources or datasets to screen against (repeatable or comma-separated)."""
+
+    def parse(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+        from screening.matching.results import dataset_ids_of
+
+        names = [name.strip().lower() for value in values for name in value.split(",")]
+        names = [name for name in names if name]
+        if not names:
+            return None
+        unknown = [name for name in names if not dataset_ids_of(name)]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown list {', '.join(map(repr, unknown))}: give a source (ofac, uk, eu, "
+                "un, ca, au, jp, us_csl) or a dataset id (`coalition lists status` shows them)"
+            )
+        return names
+
+    return click.option(
+        "--lists",
+        "lists",
+        multiple=True,
+        metavar="LIST",
+        callback=parse,
+        help="Screen only against these sources or datasets, e.g. ofac,uk_ofsi "
+        "(repeatable or comma-separated; default: every loaded list).",
+    )(func)
+
+
 def json_option(help: str) -> Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 

@@ -13,7 +13,7 @@ from lists.errors import ListReadError
 from lists.fetch import default_cache_dir
 from lists.inspect import inspect_list
 from lists.model import Source
-from lists.sources import SOURCES
+from lists.sources import FEEDS, FeedSpec, UnknownFeedError, select_feeds
 from screening import settings
 from screening.commands import render
 from screening.commands.common import (
@@ -29,7 +29,7 @@ from screening.commands.common import (
 from screening.commands.progress import download_progress, load_progress
 from screening.store import LoadResult, diff_versions
 from screening.store.diff import DiffError
-from screening.store.update import UpdateOptions, load_path, update_sources
+from screening.store.update import UpdateOptions, load_path, update_feeds
 
 # A dataset id (ofac_sdn), or a source (un) whose one dataset, or all datasets, are meant.
 SELECTOR_CHOICE = click.Choice([*(d.id for d in DATASETS), *(s.value for s in Source)])
@@ -107,8 +107,22 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
     exit_with(code)
 
 
-@lists_group.command("update")
-@click.argument("sources", nargs=-1, type=click.Choice([s.value for s in SOURCES]))
+def _feeds_from_names(
+    _context: click.Context, _parameter: click.Parameter, names: tuple[str, ...]
+) -> tuple[FeedSpec, ...]:
+    try:
+        return select_feeds(names)
+    except UnknownFeedError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_FEEDS_HELP = "Feeds (and their datasets): " + "; ".join(
+    f"{feed.name} ({', '.join(feed.datasets)})" for feed in FEEDS.values()
+)
+
+
+@lists_group.command("update", epilog=_FEEDS_HELP)
+@click.argument("feeds", nargs=-1, metavar="[FEED|SOURCE|DATASET]...", callback=_feeds_from_names)
 @click.option(
     "--mirror",
     metavar="BASE_URL",
@@ -123,7 +137,11 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
     help="Seconds per network read.",
 )
 @click.option(
-    "--retries", default=3, show_default=True, type=click.IntRange(min=1), help="Attempts per file."
+    "--retries",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Attempts per request.",
 )
 @click.option(
     "--max-size",
@@ -140,7 +158,7 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
 )
 @db_option
 def lists_update(
-    sources: tuple[str, ...],
+    feeds: tuple[FeedSpec, ...],
     mirror: str | None,
     timeout: float,
     retries: int,
@@ -150,9 +168,12 @@ def lists_update(
 ) -> None:
     """Download lists from their official URLs (or a mirror) and load new publications.
 
-    SOURCE is any source with official URLs (default: all of them). Each download is checked
-    to be complete and to parse before it replaces anything; a failed, truncated or
-    unparsable download leaves the active version untouched and the command exits 1.
+    Each argument is a feed (a file or a set of files downloaded together), a source (jp: all
+    its feeds) or a dataset id (the feed that yields it); no argument means every feed. Files
+    whose name carries a date (Japan's MOF and METI lists) are found on the authority's index
+    page; a mirror serves every file under its fixed name instead. Each download is checked to
+    be complete and to parse before it replaces anything; a failed, truncated or unparsable
+    download leaves the active versions untouched and the command exits 1.
     """
     options = UpdateOptions(
         cache_dir=cache_dir or default_cache_dir(),
@@ -163,13 +184,12 @@ def lists_update(
     )
     code = ExitCode.OK
     with open_store(db_url) as store, download_progress() as on_progress:
-        chosen = [Source(s) for s in sources] or list(SOURCES)
-        for update in update_sources(store, chosen, options, on_progress):
+        for update in update_feeds(store, feeds, options, on_progress):
             if update.error is not None:
                 code = ExitCode.INPUT_ERROR
                 error(f"{update.error} (active version unchanged)")
             elif update.not_modified:
-                click.echo(f"{update.source.value}: not modified since the last download")
+                click.echo(f"{update.feed.name}: not modified since the last download")
             elif update.result is not None and update.path is not None:
                 _report_load(update.path, update.result)
     exit_with(code)

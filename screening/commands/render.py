@@ -53,7 +53,7 @@ def feature_lines(explanation: Explanation, indent: str) -> list[str]:
 def print_result(result: ScreeningResult) -> None:
     """The decision, then each hit with its score, explanation and other listings."""
     console = Console()
-    versions = ", ".join(f"{v.source.value} {v.published_on}" for v in result.list_versions)
+    versions = ", ".join(f"{v.dataset} {v.published_on}" for v in result.list_versions)
     console.print(
         Text.assemble(
             (result.decision.value.upper(), DECISION_STYLES[result.decision.value]),
@@ -64,8 +64,9 @@ def print_result(result: ScreeningResult) -> None:
         console.print(
             Text.assemble(
                 (f"{hit.score:.3f} {hit.decision.value:6}", DECISION_STYLES[hit.decision.value]),
-                f" {hit.source.value}:{hit.entry_id} {hit.name} [{hit.schema_.value}]",
+                f" {hit.dataset}:{hit.entry_id} {hit.name} [{hit.schema_.value}]",
                 f" programs {', '.join(hit.programs) or '-'}",
+                f" listed {hit.listed_on or 'date not given'}",
             )
         )
         explanation = hit.explanation
@@ -80,7 +81,7 @@ def print_result(result: ScreeningResult) -> None:
         for other in hit.also_listed:
             console.print(
                 Text(
-                    f"      also listed: {other.source.value}:{other.entry_id} {other.name} "
+                    f"      also listed: {other.dataset}:{other.entry_id} {other.name} "
                     f"({other.linked_by})"
                 )
             )
@@ -107,7 +108,7 @@ def alert_row(alert: AlertInfo) -> str:
     """One tab-separated line per alert (`alerts list`)."""
     line = (
         f"{alert.id}\t{alert.status.value}\t{alert.customer_ref or '-'}\t"
-        f"{alert.source}:{alert.entry_id}\t{alert.name}\t{alert.score:.3f} "
+        f"{alert.dataset or alert.source}:{alert.entry_id}\t{alert.name}\t{alert.score:.3f} "
         f"{alert.decision}\t{alert.last_disposition or '-'}"
     )
     if alert.suppressed_by:
@@ -152,7 +153,8 @@ def alert_detail_text(detail: AlertDetail) -> str:
         f"created {detail.created_at:%Y-%m-%d %H:%M:%S} UTC",
         f"  customer  {detail.customer_ref or '-'}",
         f"  query     {short(detail.query)}",
-        f"  listed    {detail.source}:{detail.entry_id} {detail.name} (programs {programs})",
+        f"  listed    {detail.dataset or detail.source}:{detail.entry_id} {detail.name} "
+        f"(programs {programs})",
         f"  score     {detail.score:.3f} {detail.decision}; list versions "
         f"{', '.join(map(str, detail.list_versions))}",
         *_evidence_lines(detail.hit),
@@ -199,13 +201,12 @@ def load_text(path: Path, result: LoadResult) -> str:
     """What loading did; a file holding several datasets gets one more line per dataset."""
     version = result.version
     what = (
-        f"{version.source.value} version {version.id}: {version.entity_count} entities, "
+        f"{version.dataset} version {version.id}: {version.entity_count} entities, "
         f"published {version.published_on} ({version.published_from})"
     )
     if all(each.status == "unchanged" for each in result.datasets):
         return f"{path}: unchanged — identical content is already stored as {what}"
-    active = "now active" if result.active else "stored; a newer publication stays active"
-    lines = [f"{path}: loaded {what}; {active}"]
+    lines = [f"{path}: loaded {what}; {_activity(result)}"]
     if result.also:
         lines += [f"  {_dataset_line(each)}" for each in result.datasets]
     if version.warnings:
@@ -215,12 +216,22 @@ def load_text(path: Path, result: LoadResult) -> str:
 
 def _dataset_line(result: LoadResult) -> str:
     version = result.version
-    if result.status == "unchanged":
-        state = "unchanged (already stored)"
-    else:
-        state = "now active" if result.active else "stored; a newer publication stays active"
+    state = "unchanged (already stored)" if result.status == "unchanged" else _activity(result)
     return (
         f"dataset {version.dataset}: version {version.id}, {version.entity_count} entities, {state}"
+    )
+
+
+def _activity(result: LoadResult) -> str:
+    """Whether the new version is active, and which active version of its dataset it replaces."""
+    if not result.active:
+        return "stored; a newer publication stays active"
+    replaced = result.replaced
+    if replaced is None or replaced.id == result.version.id:
+        return "now active (the first version of this dataset)"
+    return (
+        f"now active, replacing version {replaced.id} of {replaced.dataset} "
+        f"(published {replaced.published_on}, {replaced.entity_count} entities)"
     )
 
 

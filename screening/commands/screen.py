@@ -30,6 +30,7 @@ from screening.commands.common import (
     first_line,
     hidden_alias,
     json_option,
+    lists_option,
     loaded_screener,
     make_thresholds,
     open_store,
@@ -86,8 +87,9 @@ def _identifier(value: str) -> tuple[str, str]:
     "sources",
     multiple=True,
     type=click.Choice([s.value for s in Source]),
-    help="Screen only against these lists (repeatable; default all loaded).",
+    help="Screen only against these sources (repeatable; default all loaded; see also --lists).",
 )
+@lists_option
 @thresholds_options
 @click.option("--record", is_flag=True, help="Store the screening; review/match hits open alerts.")
 @click.option(
@@ -103,6 +105,7 @@ def screen(
     dob: str | None,
     identifiers: tuple[str, ...],
     sources: tuple[str, ...],
+    lists: list[str] | None,
     match_at: float | None,
     review_at: float | None,
     report_at: float | None,
@@ -134,6 +137,7 @@ def screen(
                 birth_date=dob,
                 identifiers=pairs,
                 sources=sources or None,
+                lists=lists,
             )
         except (QueryError, ValidationError) as exc:
             fail(first_line(exc))
@@ -204,6 +208,7 @@ def _record_batch(
     help="Store every screening as one recorded run instead of writing --out; a customer_ref "
     "column ties rows to customers, and review/match hits open alerts.",
 )
+@lists_option
 @requested_by_option("cli", "With --record: who screens (kept with the run and its records).")
 @json_option("With --record: print the run's counts as JSON.")
 @db_option
@@ -216,6 +221,7 @@ def batch(
     dob_column: str | None,
     report_at: float | None,
     record: bool,
+    lists: list[str] | None,
     requested_by: str,
     as_json: bool,
     db_url: str | None,
@@ -237,8 +243,10 @@ def batch(
     """
     columns = ColumnChoice(name_column, type_column, country_column, dob_column)
     if record:
-        if output_path is not None or columns != ColumnChoice():
-            raise click.UsageError("--record stores the results: it takes no --out or --*-column")
+        if output_path is not None or columns != ColumnChoice() or lists is not None:
+            raise click.UsageError(
+                "--record stores the results: it takes no --out, --*-column or --lists"
+            )
         _record_batch(input_path, _batch_thresholds(report_at), requested_by, as_json, db_url)
         return
     if output_path is None:
@@ -251,7 +259,7 @@ def batch(
         raise click.BadParameter(str(exc), param_hint="--out") from None
     thresholds = _batch_thresholds(report_at)
 
-    options = BatchOptions(columns=columns, thresholds=thresholds)
+    options = BatchOptions(columns=columns, thresholds=thresholds, lists=lists)
     opener = screener_opener(db_url, thresholds)
     run_file_batch(
         input_path,

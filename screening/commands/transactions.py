@@ -9,7 +9,7 @@ import click
 from screening.batch.names import BatchUsageError, output_format
 from screening.batch.transactions import run_tx_batch
 from screening.coalition.profiles import ProfileError, resolve_profile
-from screening.commands.common import db_option, first_line, screener_opener
+from screening.commands.common import db_option, first_line, lists_option, screener_opener
 from screening.commands.progress import run_file_batch
 from screening.matching.results import Thresholds
 
@@ -34,9 +34,14 @@ def tx() -> None:
     metavar="NAME|PATH",
     help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
 )
+@lists_option
 @db_option
 def tx_screen(
-    input_path: Path, output_path: Path, profile_name: str | None, db_url: str | None
+    input_path: Path,
+    output_path: Path,
+    profile_name: str | None,
+    lists: list[str] | None,
+    db_url: str | None,
 ) -> None:
     """Screen every transaction of FILE (.csv, .jsonl or .json); one result per row, in order.
 
@@ -74,5 +79,6 @@ def tx_screen(
             profile,
             thresholds,
             on_progress,
+            lists,
         ),
     )

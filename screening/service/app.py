@@ -59,7 +59,10 @@ def create_app(
 
     app = FastAPI(
         title="coalition-screening",
-        summary="Sanctions screening against the OFAC, UK, EU and UN lists",
+        summary=(
+            "Sanctions screening against the coalition's lists "
+            "(OFAC, UK, EU, UN, CA, AU, JP, US CSL)"
+        ),
         version=settings.version(),
         lifespan=lifespan,
     )

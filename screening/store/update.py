@@ -1,11 +1,11 @@
-"""Official files into the store: a local file (`load_path`) or a fresh download (`update_sources`).
+"""Official files into the store: a local file (`load_path`) or a fresh download (`update_feeds`).
 
 Both open the file with `lists.open_list` (format detected from content) and store it with
-`ListStore.load`, so a file that cannot be read in full is never stored. `update_sources` first
-downloads each source with `lists.fetch.fetch_source`; a failed download or an unreadable file
-leaves that source's active version as it was and the next source is still tried. The caller
-passes the mirror (the command line reads it from `screening.settings`): nothing here reads the
-environment.
+`ListStore.load`, so a file that cannot be read in full is never stored. `update_feeds` first
+downloads each feed (`lists.sources.FEEDS`) with `lists.fetch.fetch_feed`; a failed download or
+an unreadable file leaves the active versions of that feed's datasets as they were, and the
+next feed is still tried. The caller passes the mirror (the command line reads it from
+`screening.settings`): nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -17,9 +17,14 @@ from pathlib import Path
 
 from lists.detect import open_list
 from lists.errors import ListReadError
-from lists.fetch import DEFAULT_MAX_BYTES, FetchError, ProgressCallback, fetch_source
-from lists.model import Source
-from lists.sources import SOURCES
+from lists.fetch import (
+    DEFAULT_MAX_BYTES,
+    FetchError,
+    FetchResult,
+    ProgressCallback,
+    fetch_feed,
+)
+from lists.sources import FeedSpec
 from screening.store.store import ListStore, LoadResult
 
 
@@ -60,14 +65,14 @@ class UpdateOptions:
 
 
 @dataclass(frozen=True)
-class SourceUpdate:
-    """What `update_sources` did for one source.
+class FeedUpdate:
+    """What `update_feeds` did for one feed.
 
     Exactly one of `result` and `error` is set. `downloaded` is False when the server said (or
     the bytes showed) that nothing changed since the previous download.
     """
 
-    source: Source
+    feed: FeedSpec
     path: Path | None = None
     downloaded: bool = False
     result: LoadResult | None = None
@@ -81,20 +86,22 @@ class SourceUpdate:
         return all(each.status == "unchanged" for each in self.result.datasets)
 
 
-def update_sources(
+def update_feeds(
     store: ListStore,
-    sources: Iterable[Source],
+    feeds: Iterable[FeedSpec],
     options: UpdateOptions,
     on_progress: ProgressCallback | None = None,
-) -> Iterator[SourceUpdate]:
-    """Download each source and load its new publication, yielding one outcome per source.
+) -> Iterator[FeedUpdate]:
+    """Download each feed and load its new publication, yielding one outcome per feed.
 
-    A generator, so that a caller can report each source as soon as it is done.
+    A generator, so that a caller can report each feed as soon as it is done. A download that
+    turns out to be another source's list (a mirror serving the wrong file under a name) is
+    refused before anything is stored.
     """
-    for source in sources:
+    for feed in feeds:
         try:
-            fetched = fetch_source(
-                SOURCES[source],
+            fetched = fetch_feed(
+                feed,
                 cache_dir=options.cache_dir,
                 mirror=options.mirror,
                 timeout=options.timeout,
@@ -103,20 +110,27 @@ def update_sources(
                 on_progress=on_progress,
             )
         except FetchError as exc:
-            yield SourceUpdate(source, error=str(exc))  # the message names the source
+            yield FeedUpdate(feed, error=str(exc))  # the message names the feed
             continue
-        # OFAC's CSV files state no date: the download's newest Last-Modified stands in.
-        published = fetched.last_modified.date() if fetched.last_modified else None
         try:
-            result = store.load(
-                open_list(fetched.path),
-                published_on=published,
-                published_from="http" if published else None,
-                origin=", ".join(fetched.urls),
-            )
+            result = _load_download(store, feed, fetched)
         except ListReadError as exc:
-            yield SourceUpdate(
-                source, fetched.path, fetched.changed, error=f"{source.value}: {exc}"
-            )
+            yield FeedUpdate(feed, fetched.path, fetched.changed, error=f"{feed.name}: {exc}")
             continue
-        yield SourceUpdate(source, fetched.path, fetched.changed, result=result)
+        yield FeedUpdate(feed, fetched.path, fetched.changed, result=result)
+
+
+def _load_download(store: ListStore, feed: FeedSpec, fetched: FetchResult) -> LoadResult:
+    """Store a fetched feed; `ListReadError` when it is unreadable or another source's list."""
+    listed = open_list(fetched.path)
+    if listed.source is not feed.source:
+        message = f"the download is a {listed.format.name} list, not {feed.title}"
+        raise ListReadError(fetched.path, message)
+    # OFAC's CSV files state no date: the download's newest Last-Modified stands in.
+    published = fetched.last_modified.date() if fetched.last_modified else None
+    return store.load(
+        listed,
+        published_on=published,
+        published_from="http" if published else None,
+        origin=", ".join(fetched.urls),
+    )

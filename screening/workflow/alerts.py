@@ -44,6 +44,8 @@ class AlertInfo(BaseModel):
     screening_id: int
     customer_ref: str | None
     source: str
+    # The list the hit was on; None for alerts recorded before datasets existed (migration 0003).
+    dataset: str | None
     entry_id: str
     name: str
     score: float
@@ -212,6 +214,7 @@ def _alert_info(alert: Alert, *, decided: bool, last: str | None) -> AlertInfo:
         screening_id=alert.screening_id,
         customer_ref=alert.customer_ref,
         source=alert.source,
+        dataset=str(alert.hit["dataset"]) if alert.hit.get("dataset") else None,
         entry_id=alert.entry_id,
         name=str(alert.hit.get("name", "")),
         score=alert.score,

@@ -95,7 +95,7 @@ def test_uk_draft_orders_names_by_kind_and_links_address_countries() -> None:
     draft.read_birth_date("dd/mm/1958")
     draft.read_birth_date("00/00/1958")
     draft.read_birth_date("unknown")
-    entity = draft.build(Source.UK, "UK1", Schema.PERSON, REF)
+    entity = draft.build(Source.UK, "UK1", Schema.PERSON, REF, "uk_sanctions_list")
     assert [n.full for n in entity.names] == ["Main", "Other", "Weak", "Old Name"]
     assert entity.countries == ["SY"]
     assert [(d.precision, d.year) for d in entity.birth_dates] == [(DatePrecision.YEAR, 1958)]

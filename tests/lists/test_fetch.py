@@ -10,9 +10,11 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import re
 import shutil
 import socket
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
@@ -20,31 +22,45 @@ from typing import TypedDict
 import pytest
 
 import lists
+from lists.datasets import DATASETS, datasets_of
 from lists.fetch import (
+    INDEX_MAX_BYTES,
     META_SUFFIX,
     FetchError,
     FetchResult,
     default_cache_dir,
-    fetch_source,
+    fetch_feed,
     resolve_mirror,
 )
 from lists.model import Source
-from lists.sources import SOURCES, SourceFile, mirror_url, source_spec
+from lists.sources import (
+    FEEDS,
+    NOT_DOWNLOADED,
+    FeedSpec,
+    SourceFile,
+    UnknownFeedError,
+    mirror_url,
+    select_feeds,
+    source_spec,
+)
 from tests.http_mirror import (
+    JP_MIRROR_FILES,
     OFAC_BASE_MTIME,
     OFAC_MIRROR_FILES,
     UN_MTIME,
     ServerFactory,
     body,
     in_turn,
+    page,
+    redirect,
     serve_from_root,
     stall_before_headers,
     stall_mid_body,
     status,
 )
 
-UN_SPEC = SOURCES[Source.UN]
-OFAC_SPEC = SOURCES[Source.OFAC]
+UN_SPEC = FEEDS["un"]
+OFAC_SPEC = FEEDS["ofac"]
 
 UN_SHA256 = "1f1b3bfe29a53e7ac7c42ee4e58d6a7d1ebdf7c5e91fd990d3e63aefe0313dea"  # PROVENANCE.md
 UN_BYTES = 2190459
@@ -76,23 +92,24 @@ def _leftover_staging(cache: Path) -> list[Path]:
     return [path for path in cache.iterdir() if path.name.startswith(".partial-")]
 
 
-# --- the source table -------------------------------------------------------------------------
+# --- the feed table ---------------------------------------------------------------------------
 
 
-def test_source_table_holds_the_official_urls() -> None:
-    assert set(SOURCES) == set(Source)
+def test_feed_table_holds_the_official_urls() -> None:
+    assert list(FEEDS) == ["ofac", "uk", "eu", "un", "ca", "au", "jp_mof", "jp_meti", "us_csl"]
+    assert all(name == spec.name for name, spec in FEEDS.items())
     assert [file.name for file in OFAC_SPEC.files] == list(OFAC_MIRROR_FILES)
     assert OFAC_SPEC.directory is True
     exports = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
     assert OFAC_SPEC.files[0] == SourceFile("sdn.csv", exports + "SDN.CSV")
     assert OFAC_SPEC.files[4] == SourceFile("cons_prim.csv", exports + "CONS_PRIM.CSV")
     assert all(file.url == exports + file.name.upper() for file in OFAC_SPEC.files)
-    assert SOURCES[Source.UK].files == (
+    assert FEEDS["uk"].files == (
         SourceFile(
             "UK-Sanctions-List.xml", "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
         ),
     )
-    assert SOURCES[Source.EU].files == (
+    assert FEEDS["eu"].files == (
         SourceFile(
             "xmlFullSanctionsList_1_1.xml",
             "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
@@ -104,12 +121,108 @@ def test_source_table_holds_the_official_urls() -> None:
             "consolidated.xml", "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
         ),
     )
-    for source in (Source.UK, Source.EU, Source.UN):
-        assert SOURCES[source].directory is False
-        assert SOURCES[source].source is source
+    for name in ("uk", "eu", "un", "ca", "au", "jp_mof", "jp_meti", "us_csl"):
+        assert FEEDS[name].directory is False
+        assert len(FEEDS[name].files) == 1
+    assert {spec.source for spec in FEEDS.values()} == set(Source)
+    # Japan's two lists have dated file names: each is found on its authority's index page.
+    mof, meti = FEEDS["jp_mof"], FEEDS["jp_meti"]
+    assert mof.index_page == (
+        "https://www.mof.go.jp/policy/international_policy/gaitame_kawase/gaitame/"
+        "economic_sanctions/list.html"
+    )
+    assert meti.index_page == "https://www.meti.go.jp/policy/anpo/law05.html"
+    assert mof.files == (SourceFile("shisantouketsu.xlsx"),)
+    assert meti.files == (SourceFile("end_user_list.xlsx"),)
+    fixed = [spec for spec in FEEDS.values() if spec not in (mof, meti)]
+    assert all(not spec.index_page and all(f.url for f in spec.files) for spec in fixed)
     assert source_spec("un") is UN_SPEC
+    assert source_spec(Source.AU) is FEEDS["au"]
     with pytest.raises(ValueError, match="unknown source 'xx'"):
         source_spec("xx")
+    with pytest.raises(ValueError, match=r"jp has several feeds \(jp_mof, jp_meti\)"):
+        source_spec("jp")
+
+
+def test_every_dataset_is_yielded_by_exactly_one_feed() -> None:
+    for dataset in DATASETS:
+        feeds = [spec.name for spec in FEEDS.values() if dataset.id in spec.datasets]
+        expected = 0 if dataset.id in NOT_DOWNLOADED else 1
+        assert len(feeds) == expected, (dataset.id, feeds)
+    assert set(NOT_DOWNLOADED) == {"uk_ofsi"}  # the OFSI list closed in January 2026
+    for spec in FEEDS.values():
+        assert {d.source for d in DATASETS if d.id in spec.datasets} == {spec.source}, spec.name
+    assert FEEDS["ofac"].datasets == ("ofac_sdn", "ofac_consolidated")
+    assert FEEDS["uk"].datasets == ("uk_sanctions_list",)
+    assert FEEDS["jp_mof"].datasets == ("jp_mof",)
+    assert FEEDS["jp_meti"].datasets == ("jp_meti_eul",)
+    # The CSL file holds every CSL sub-list (its `source` column names each one).
+    assert set(FEEDS["us_csl"].datasets) == {d.id for d in datasets_of(Source.US_CSL)}
+    assert len(FEEDS["us_csl"].datasets) == 13
+
+
+def test_cache_names_are_unique_so_one_mirror_serves_every_feed() -> None:
+    names = [file.name for spec in FEEDS.values() for file in spec.files]
+    assert len(names) == len(set(names)) == 16
+    assert "/" not in "".join(names)
+
+
+def test_link_patterns_take_the_published_workbooks_only() -> None:
+    mof = re.compile(FEEDS["jp_mof"].link_pattern)
+    meti = re.compile(FEEDS["jp_meti"].link_pattern)
+    mof_dir = "/policy/international_policy/gaitame_kawase/gaitame/economic_sanctions/"
+    found = mof.search(mof_dir + "shisantouketsu20260305.xlsx")
+    assert found is not None and found.group("date") == "20260305"
+    assert mof.search(mof_dir + "shisantouketsu20260305.csv") is None  # MOF's CSV twin
+    assert mof.search(mof_dir + "list.html") is None
+    found = meti.search("/policy/anpo/20250929_4.xlsx")
+    assert found is not None and found.group("date") == "20250929"
+    assert meti.search("/policy/anpo/20250929_4.pdf") is None
+    assert meti.search("/policy/anpo/law05.html") is None
+    assert meti.search("/policy/anpo/x20250929_4.xlsx") is None
+
+
+def test_a_malformed_feed_is_refused_when_the_table_is_built() -> None:
+    one = (SourceFile("a.xlsx"),)
+    with pytest.raises(ValueError, match="group named 'date'"):
+        FeedSpec("x", Source.JP, "x", (), one, index_page="https://x/", link_pattern=r"\d+")
+    with pytest.raises(ValueError, match="go together"):
+        FeedSpec("x", Source.JP, "x", (), one, index_page="https://x/")
+    with pytest.raises(ValueError, match="needs a URL or an index page"):
+        FeedSpec("x", Source.JP, "x", (), one)
+    with pytest.raises(ValueError, match="names exactly one file"):
+        FeedSpec(
+            "x",
+            Source.JP,
+            "x",
+            (),
+            (SourceFile("a.xlsx", "https://x/a.xlsx"),),
+            index_page="https://x/",
+            link_pattern=r"(?P<date>\d{8})",
+        )
+
+
+def test_names_select_feeds_sources_and_datasets() -> None:
+    def names(*given: str) -> list[str]:
+        return [spec.name for spec in select_feeds(given)]
+
+    assert names() == list(FEEDS)
+    assert names("jp") == ["jp_mof", "jp_meti"]
+    assert names("jp_meti") == ["jp_meti"]
+    assert names("jp_meti_eul") == ["jp_meti"]
+    assert names("us_csl_el", "us_csl_dtc") == ["us_csl"]
+    assert names("ofac_consolidated") == ["ofac"]
+    assert names("uk_sanctions_list") == ["uk"]
+    # Table order, each feed once, whatever order and repetition the names come in.
+    assert names("us_csl", "un", "ofac_sdn", "ofac") == ["ofac", "un", "us_csl"]
+    with pytest.raises(UnknownFeedError) as caught:
+        select_feeds(["un", "xx"])
+    message = str(caught.value)
+    assert message.startswith("unknown list 'xx': give a feed (ofac, uk, eu, un, ca, au, jp_mof")
+    assert "a source (ofac, uk, eu, un, ca, au, jp, us_csl)" in message
+    assert "us_csl_el" in message and "uk_ofsi" not in message
+    with pytest.raises(UnknownFeedError, match="dataset uk_ofsi is not downloaded: the OFSI"):
+        select_feeds(["uk_ofsi"])
 
 
 def test_mirror_url_joins_base_and_cache_name() -> None:
@@ -140,7 +253,7 @@ def test_default_cache_dir_is_per_user() -> None:
 
 def test_retries_must_allow_one_attempt(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        fetch_source(UN_SPEC, cache_dir=tmp_path, mirror="http://127.0.0.1:9", retries=0)
+        fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror="http://127.0.0.1:9", retries=0)
 
 
 # --- complete downloads -----------------------------------------------------------------------
@@ -152,7 +265,7 @@ def test_un_fetch_through_mirror_is_byte_identical_and_readable(
     server = serve(un_mirror)
     cache = tmp_path / "cache"
     progress: list[tuple[str, int, int | None]] = []
-    result = fetch_source(
+    result = fetch_feed(
         UN_SPEC,
         cache_dir=cache,
         mirror=server.url + "/",
@@ -190,11 +303,11 @@ def test_second_fetch_is_conditional_and_reuses_the_cache(
 ) -> None:
     server = serve(un_mirror)
     cache = tmp_path / "cache"
-    first = fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    first = fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
     meta_path = cache / "un" / ("consolidated.xml" + META_SUFFIX)
     stored = json.loads(meta_path.read_text())
 
-    second = fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    second = fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
 
     assert second.changed is False
     assert second.bytes == 0
@@ -211,7 +324,7 @@ def test_second_fetch_is_conditional_and_reuses_the_cache(
     next_version = b"\n<!-- next version -->\n"
     with (un_mirror / "consolidated.xml").open("ab") as handle:
         handle.write(next_version)
-    third = fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    third = fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
     assert third.changed is True
     assert third.bytes == UN_BYTES + len(next_version)
     assert third.path.read_bytes() == (un_mirror / "consolidated.xml").read_bytes()
@@ -222,10 +335,10 @@ def test_damaged_cache_is_downloaded_unconditionally(
 ) -> None:
     server = serve(un_mirror)
     cache = tmp_path / "cache"
-    result = fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    result = fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
     result.path.write_bytes(b"<CONSOLIDATED_LIST/>")  # no longer the recorded sha256
 
-    repaired = fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    repaired = fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
 
     assert "If-None-Match" not in server.headers_of("/consolidated.xml")[1]
     assert repaired.changed is True
@@ -236,12 +349,12 @@ def test_directory_mirror_without_validators_reports_unchanged_bytes(
     un_mirror: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
-    first = fetch_source(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
+    first = fetch_feed(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
     assert first.urls == [un_mirror.resolve().as_uri() + "/consolidated.xml"]
     assert _sha256(first.path) == UN_SHA256
     assert first.last_modified == UN_MTIME
 
-    again = fetch_source(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
+    again = fetch_feed(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
     assert [file.status for file in again.files] == ["downloaded"]  # file:// has no 304
     assert again.changed is False
 
@@ -251,7 +364,7 @@ def test_ofac_set_fetch_fills_a_readable_directory(
 ) -> None:
     server = serve(ofac_mirror)
     cache = tmp_path / "cache"
-    result = fetch_source(OFAC_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+    result = fetch_feed(OFAC_SPEC, cache_dir=cache, mirror=server.url, **FAST)
     assert result.path == cache / "ofac"
     assert result.path.is_dir()
     for name, relative in OFAC_MIRROR_FILES.items():
@@ -271,14 +384,14 @@ def test_ofac_set_with_one_failing_file_replaces_nothing(
 ) -> None:
     cache = tmp_path / "cache"
     good = serve(ofac_mirror)
-    fetch_source(OFAC_SPEC, cache_dir=cache, mirror=good.url, **FAST)
+    fetch_feed(OFAC_SPEC, cache_dir=cache, mirror=good.url, **FAST)
     before = _snapshot(cache / "ofac")
 
     # The next version has a newer sdn.csv, but cons_alt.csv keeps failing.
     shutil.copyfile(shared_lists / "ofac" / "sdn.csv", ofac_mirror / "sdn.csv")
     broken = serve(ofac_mirror, {"/cons_alt.csv": status(503)})
     with pytest.raises(FetchError) as caught:
-        fetch_source(OFAC_SPEC, cache_dir=cache, mirror=broken.url, retries=2, **FAST)
+        fetch_feed(OFAC_SPEC, cache_dir=cache, mirror=broken.url, retries=2, **FAST)
 
     assert caught.value.url == broken.url + "/cons_alt.csv"
     assert "HTTP 503" in str(caught.value)
@@ -293,7 +406,7 @@ def test_ofac_set_with_one_failing_file_replaces_nothing(
 
 def _cached_un(serve: ServerFactory, un_mirror: Path, cache: Path) -> dict[str, bytes]:
     """Fill the cache with a good UN copy and return a snapshot of it."""
-    fetch_source(UN_SPEC, cache_dir=cache, mirror=serve(un_mirror).url, **FAST)
+    fetch_feed(UN_SPEC, cache_dir=cache, mirror=serve(un_mirror).url, **FAST)
     return _snapshot(cache / "un")
 
 
@@ -306,7 +419,7 @@ def test_truncated_body_is_an_error_and_keeps_the_cache(
     server = serve(routes={"/consolidated.xml": body(data, length=UN_BYTES)})
 
     with pytest.raises(FetchError, match=rf"truncated \(got 50000 of {UN_BYTES} bytes\)") as caught:
-        fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, retries=2, **FAST)
+        fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, retries=2, **FAST)
 
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith(f"un: cannot download {server.url}/consolidated.xml: ")
@@ -320,7 +433,7 @@ def test_server_stalling_before_answering_times_out(serve: ServerFactory, tmp_pa
     server = serve(routes={"/consolidated.xml": stall_before_headers})
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"timed out: no answer within 1 s \(after 2 attempts\)"):
-        fetch_source(
+        fetch_feed(
             UN_SPEC, cache_dir=tmp_path, mirror=server.url, timeout=1, retries=2, backoff=0.01
         )
     elapsed = time.monotonic() - started
@@ -333,7 +446,7 @@ def test_server_stalling_mid_body_times_out(serve: ServerFactory, tmp_path: Path
     server = serve(routes={"/consolidated.xml": stall_mid_body(b"<x/>" * 10_000)})
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"timed out: no data for 1 s after 20000 bytes"):
-        fetch_source(UN_SPEC, cache_dir=tmp_path, mirror=server.url, timeout=1, retries=1)
+        fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror=server.url, timeout=1, retries=1)
     assert time.monotonic() - started < 3.0
 
 
@@ -343,7 +456,7 @@ def test_two_server_errors_then_success(
     server = serve(
         un_mirror, {"/consolidated.xml": in_turn(status(500), status(502), serve_from_root)}
     )
-    result = fetch_source(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=3, **FAST)
+    result = fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=3, **FAST)
     assert server.hits("/consolidated.xml") == 3
     assert _sha256(result.path) == UN_SHA256
 
@@ -353,14 +466,14 @@ def test_persistent_server_error_gives_up_after_the_attempts(
 ) -> None:
     server = serve(routes={"/consolidated.xml": status(500)})
     with pytest.raises(FetchError, match=r"HTTP 500 Internal Server Error \(after 4 attempts\)"):
-        fetch_source(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=4, **FAST)
+        fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=4, **FAST)
     assert server.hits("/consolidated.xml") == 4
 
 
 def test_not_found_is_not_retried(serve: ServerFactory, tmp_path: Path) -> None:
     server = serve(tmp_path / "empty-root")
     with pytest.raises(FetchError, match=r"HTTP 404 Not Found$") as caught:
-        fetch_source(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=3, **FAST)
+        fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=3, **FAST)
     assert caught.value.source is Source.UN
     assert server.hits("/consolidated.xml") == 1
 
@@ -372,7 +485,7 @@ def test_announced_size_above_the_cap_is_refused_before_reading(
     before = _cached_un(serve, un_mirror, cache)
     server = serve(routes={"/consolidated.xml": body(b"x" * 5000)})
     with pytest.raises(FetchError, match="too large: the server announces 5000 bytes, the limit"):
-        fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, max_bytes=4096, **FAST)
+        fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, max_bytes=4096, **FAST)
     assert server.hits("/consolidated.xml") == 1
     assert _snapshot(cache / "un") == before
 
@@ -381,7 +494,7 @@ def test_unannounced_body_above_the_cap_is_aborted(serve: ServerFactory, tmp_pat
     server = serve(routes={"/consolidated.xml": body(b"x" * 300_000, announce=False)})
     received: list[int] = []
     with pytest.raises(FetchError, match="too large: more than 100000 bytes arrived"):
-        fetch_source(
+        fetch_feed(
             UN_SPEC,
             cache_dir=tmp_path,
             mirror=server.url,
@@ -401,7 +514,7 @@ def test_html_error_page_is_not_cached(
     page = b"\n<!DOCTYPE html>\n<html><body>Service temporarily unavailable</body></html>"
     server = serve(routes={"/consolidated.xml": body(page)})
     with pytest.raises(FetchError, match="the server sent an HTML page instead of the list"):
-        fetch_source(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
+        fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
     assert _snapshot(cache / "un") == before
 
 
@@ -410,6 +523,194 @@ def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(FetchError, match=r"connection refused \(after 2 attempts\)"):
-        fetch_source(
+        fetch_feed(
             UN_SPEC, cache_dir=tmp_path, mirror=f"http://127.0.0.1:{port}", retries=2, **FAST
         )
+
+
+# --- dated file names: following the authority's index page ----------------------------------
+
+MOF_XLSX = "jp/mof/shisantouketsu20260305.xlsx"
+INDEX_PATH = "/policy/economic_sanctions/list.html"
+
+
+def _index_feed(server_url: str, index_path: str = INDEX_PATH) -> FeedSpec:
+    """MOF's feed, with its index page on the local server instead of www.mof.go.jp."""
+    return replace(FEEDS["jp_mof"], index_page=server_url + index_path)
+
+
+def _links_page(*hrefs: str, encoding: str = "utf-8") -> bytes:
+    # A Japanese page with some text around the links, as MOF's is.
+    items = "".join(
+        f'<li><a class="x" href="{href}">資産凍結等対象者リスト</a></li>' for href in hrefs
+    )
+    html = (
+        f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="{encoding}"><title>経済制裁措置'
+        f"</title></head><body><ul>{items}</ul><p>最終更新日</p></body></html>"
+    )
+    return html.encode(encoding)
+
+
+@pytest.fixture
+def mof_root(tmp_path: Path, shared_lists: Path) -> Path:
+    """A server root holding the real MOF workbook under its dated official name."""
+    root = tmp_path / "root"
+    (root / "policy" / "economic_sanctions").mkdir(parents=True)
+    (root / "files").mkdir()
+    shutil.copyfile(
+        shared_lists / MOF_XLSX, root / "policy/economic_sanctions/shisantouketsu20260305.xlsx"
+    )
+    return root
+
+
+def test_index_page_leads_to_the_newest_dated_file(
+    serve: ServerFactory, mof_root: Path, tmp_path: Path, shared_lists: Path
+) -> None:
+    server = serve(mof_root)
+    newest = f"{server.url}/policy/economic_sanctions/shisantouketsu20260305.xlsx"
+    index = _links_page(
+        "./shisantouketsu20250110.xlsx",  # relative, older
+        newest,  # absolute, the newest workbook
+        "shisantouketsu20260415.csv",  # newer, but MOF's CSV twin: not the workbook
+        "/files/shisantouketsu20251201.xlsx",  # root-relative, older
+        "../economic_sanctions/shisantouketsu20240102.xlsx#top",
+        "ftp://files.example/shisantouketsu20990101.xlsx",  # not http(s): never followed
+        encoding="shift_jis",
+    )
+    server.routes[INDEX_PATH] = page(index, "text/html; charset=Shift_JIS")
+    cache = tmp_path / "cache"
+
+    result = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
+
+    assert result.feed == "jp_mof"
+    assert result.urls == [newest]
+    assert result.path == cache / "jp_mof" / "shisantouketsu.xlsx"  # the fixed cache name
+    assert _sha256(result.path) == _sha256(shared_lists / MOF_XLSX)
+    assert result.bytes == (shared_lists / MOF_XLSX).stat().st_size
+    assert lists.open_list(result.path).format.name == "jp-mof-xlsx"
+    requested = [path for path, _ in server.requests]
+    assert requested == [INDEX_PATH, "/policy/economic_sanctions/shisantouketsu20260305.xlsx"]
+    meta = json.loads((cache / "jp_mof" / ("shisantouketsu.xlsx" + META_SUFFIX)).read_text())
+    assert meta["url"] == newest
+
+    # Next run: the page is read afresh, the same file is asked for conditionally.
+    again = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
+    assert again.changed is False and again.bytes == 0
+    assert [file.status for file in again.files] == ["not_modified"]
+    page_requests = server.headers_of(INDEX_PATH)
+    assert len(page_requests) == 2 and "If-None-Match" not in page_requests[1]
+    assert server.headers_of(newest[len(server.url) :])[1]["If-None-Match"] == meta["etag"]
+
+    # A new revision: a new dated name, relative this time. It is downloaded in full (the
+    # validators belong to the old URL) into the same cache name.
+    revised = mof_root / "policy/economic_sanctions/shisantouketsu20260402.xlsx"
+    revised.write_bytes((shared_lists / MOF_XLSX).read_bytes() + b"\0")
+    server.routes[INDEX_PATH] = page(
+        _links_page(newest, "shisantouketsu20260402.xlsx"), "text/html"
+    )
+    third = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
+    assert third.urls == [f"{server.url}/policy/economic_sanctions/shisantouketsu20260402.xlsx"]
+    assert third.changed is True
+    assert "If-None-Match" not in server.headers_of(third.urls[0][len(server.url) :])[0]
+    assert third.path.read_bytes() == revised.read_bytes()
+
+
+def test_relative_links_resolve_against_the_page_after_a_redirect(
+    serve: ServerFactory, mof_root: Path, tmp_path: Path
+) -> None:
+    server = serve(
+        mof_root,
+        {
+            "/old/list.html": redirect(INDEX_PATH),
+            INDEX_PATH: page(_links_page("shisantouketsu20260305.xlsx")),
+        },
+    )
+    result = fetch_feed(_index_feed(server.url, "/old/list.html"), cache_dir=tmp_path, **FAST)
+    assert result.urls == [f"{server.url}/policy/economic_sanctions/shisantouketsu20260305.xlsx"]
+
+
+def _index_error(serve: ServerFactory, answer: object, cache: Path) -> FetchError:
+    server = serve(routes={INDEX_PATH: answer})
+    with pytest.raises(FetchError) as caught:
+        fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
+    assert caught.value.url == server.url + INDEX_PATH
+    assert caught.value.feed == "jp_mof" and caught.value.source is Source.JP
+    assert str(caught.value).startswith(f"jp_mof: cannot download {server.url}{INDEX_PATH}: ")
+    assert server.hits(INDEX_PATH) == 1  # none of these is worth a retry
+    assert [path for path, _ in server.requests] == [INDEX_PATH]  # no file was asked for
+    return caught.value
+
+
+def test_page_without_a_matching_link_is_an_error_and_keeps_the_cache(
+    serve: ServerFactory, mof_root: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    good = serve(mof_root, {INDEX_PATH: page(_links_page("shisantouketsu20260305.xlsx"))})
+    fetch_feed(_index_feed(good.url), cache_dir=cache, **FAST)
+    before = _snapshot(cache / "jp_mof")
+
+    redesigned = _links_page("list2026.xlsx", "shisantouketsu20260305.csv", "shisantouketsu.xlsx")
+    error = _index_error(serve, page(redesigned), cache)
+
+    assert "no link on the page matches" in error.message
+    assert "(has the page changed?)" in error.message
+    assert _snapshot(cache / "jp_mof") == before
+    assert _leftover_staging(cache) == []
+
+
+def test_index_that_is_not_html_is_refused(serve: ServerFactory, tmp_path: Path) -> None:
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\n"
+    error = _index_error(serve, page(pdf, "application/pdf"), tmp_path)
+    assert error.message == "index page: the page is not HTML (application/pdf): not following it"
+    # Binary content is refused even when the server calls it HTML.
+    workbook = (
+        b"PK\x03\x04\x14\x00\x06\x00" + b"\0" * 64 + b'<a href="shisantouketsu20260305.xlsx">'
+    )
+    error = _index_error(serve, page(workbook, "text/html"), tmp_path)
+    assert "the page is not HTML (text/html)" in error.message
+    # Undeclared HTML is recognised by its start; undeclared anything else is not.
+    error = _index_error(serve, body(b"shisantouketsu20260305.xlsx\n"), tmp_path)
+    assert "the page is not HTML (no Content-Type)" in error.message
+
+
+def test_undated_or_tied_links_are_refused_rather_than_guessed(
+    serve: ServerFactory, tmp_path: Path
+) -> None:
+    tied = _links_page("shisantouketsu20260305.xlsx", "/x/shisantouketsu20260305.xlsx")
+    error = _index_error(serve, page(tied), tmp_path)
+    assert "2 links carry the newest date 2026-03-05" in error.message
+    assert "cannot tell which one is the list" in error.message
+    undated = _links_page("shisantouketsu20260305.xlsx", "shisantouketsu20261399.xlsx")
+    error = _index_error(serve, page(undated), tmp_path)
+    assert "but '20261399' is not a date (YYYYMMDD)" in error.message
+    # The same file linked twice (a menu and the body) is one file, not a tie.
+    server = serve(routes={INDEX_PATH: page(_links_page("a/shisantouketsu20260305.xlsx") * 2)})
+    with pytest.raises(FetchError, match="HTTP 404"):  # chosen, then not found: no tie error
+        fetch_feed(_index_feed(server.url), cache_dir=tmp_path, **FAST)
+
+
+def test_index_page_is_capped_and_retried_like_a_file(serve: ServerFactory, tmp_path: Path) -> None:
+    huge = b"<!DOCTYPE html><html>" + b" " * INDEX_MAX_BYTES
+    error = _index_error(serve, page(huge), tmp_path)
+    assert f"the limit is {INDEX_MAX_BYTES} bytes" in error.message
+    assert INDEX_MAX_BYTES == 2 * 1024 * 1024
+    flaky = serve(routes={INDEX_PATH: in_turn(status(503), page(_links_page()))})
+    with pytest.raises(FetchError, match="no link on the page matches"):
+        fetch_feed(_index_feed(flaky.url), cache_dir=tmp_path, retries=2, **FAST)
+    assert flaky.hits(INDEX_PATH) == 2
+
+
+def test_a_mirror_serves_dated_lists_under_their_cache_names(
+    serve: ServerFactory, jp_mirror: Path, tmp_path: Path, shared_lists: Path
+) -> None:
+    server = serve(jp_mirror)
+    for feed in ("jp_mof", "jp_meti"):
+        # The real specs: their index pages are on the Internet, and must not be read.
+        result = fetch_feed(FEEDS[feed], cache_dir=tmp_path, mirror=server.url, **FAST)
+        (name,) = [file.name for file in FEEDS[feed].files]
+        assert result.urls == [f"{server.url}/{name}"]
+        assert _sha256(result.path) == _sha256(shared_lists / JP_MIRROR_FILES[name])
+    assert [path for path, _ in server.requests] == [
+        "/shisantouketsu.xlsx",
+        "/end_user_list.xlsx",
+    ]

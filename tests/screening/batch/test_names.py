@@ -215,7 +215,7 @@ def test_cli_all_rows_screened_exits_0_with_summary(
     assert result.exit_code == 0, result.output
     assert "2 rows: match 1, review 0, clear 1, error 0" in result.output
     assert "rows/s" in result.output and "elapsed" in result.output
-    assert "lists: ofac version 7 (2024-05-03)" in result.output
+    assert "lists: ofac_sdn version 7 (2024-05-03)" in result.output
     assert len(csv_rows(tmp_path / "out.csv")) == 3
 
 

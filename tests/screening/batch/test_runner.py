@@ -147,7 +147,7 @@ def test_summary_counts_whatever_decisions_the_row_screener_makes(
     assert summary.list_versions == OFAC_7
     assert lines[1].startswith("elapsed ")
     assert lines[2:] == [
-        "lists: ofac version 7 (2024-05-03)",
+        "lists: ofac_sdn version 7 (2024-05-03)",
         f"error in row {bad}: row {bad} is bad",
         "wrote out.jsonl (jsonl)",
     ]

@@ -194,7 +194,7 @@ def test_tx_batch_writes_one_record_per_row_and_sums_up_in_its_words(tmp_path: P
     assert lines[0] == "3 transactions: block 0, review 0, clear 2, error 1 (1 blank rows skipped)"
     assert lines[1].startswith("profile uk_bank; elapsed ") and lines[1].endswith(" s")
     assert lines[2:] == [
-        "lists: ofac version 7 (2024-05-03)",
+        "lists: ofac_sdn version 7 (2024-05-03)",
         "error in row 3: amount: unreadable amount 'abc': "
         "digits with an optional '.' decimal point",
         f"wrote {out} (csv)",

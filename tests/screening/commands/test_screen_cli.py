@@ -20,7 +20,7 @@ def test_screen_prints_decision_hits_and_explanations(db: str) -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert text.startswith("REVIEW 'Akhmed Chatayev'")
-    assert "un:6908489 AKHMED RAJAPOVICH CHATAEV [person]" in text
+    assert "un_sc:6908489 AKHMED RAJAPOVICH CHATAEV [person]" in text
     assert "chatayev->chataev" in text
     assert "birth_date +0.05: born 1980-07-04, as listed" in text
     assert "country +0.03: RU is a listed country" in text

@@ -95,7 +95,7 @@ def test_cli_load_status_diff_round_trip(tmp_path: Path, shared_lists: Path) -> 
         ],
     )
     assert first.exit_code == 0, first.output
-    assert "loaded ofac version 1: 14973 entities, published 2024-05-02 (given)" in first.output
+    assert "loaded ofac_sdn version 1: 14973 entities, published 2024-05-02 (given)" in first.output
     second = runner.invoke(
         main,
         [

@@ -98,6 +98,7 @@ def test_record_screening_stores_query_versions_result_and_opens_an_alert(
     recorded = recorder.record_screening(result, customer_ref="C-1", requested_by="kyc")
     [alert] = recorded.alerts
     assert (alert.source, alert.entry_id, alert.name) == ("un", "1", "IVAN PETROV")
+    assert alert.dataset == "un_sc"  # the list the hit was on, kept with the alert
     assert (alert.status, alert.customer_ref, alert.suppressed_by) == (
         AlertStatus.OPEN,
         "C-1",
