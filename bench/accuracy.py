@@ -2,8 +2,8 @@
 
 One process, single thread. Steps:
 
-1. Load OFAC SDN + OFAC non-SDN (read as one OFAC list: the store keeps one active version per
-   source), the UK OFSI Consolidated List and the UN Consolidated List into a SQLite store
+1. Load OFAC SDN + OFAC non-SDN (one CSV directory: two datasets, both active), the UK OFSI
+   Consolidated List and the UN Consolidated List into a SQLite store
    (cached in bench/.cache/, or --db URL), then time ``Screener.open`` building its index.
 2. Make the labelled query set from the active list versions (bench/variants.py): variants of
    listed names per kind, clean faker names and near misses. Seeded and reproducible.
@@ -134,22 +134,23 @@ def prepare_store(url: str, lists: Path, cache: Path) -> StoreInfo:
     paths = [ofac_set_dir(lists, cache), *(lists / p for p in OTHER_LISTS)]
     for path in paths:
         published = OFAC_PUBLISHED if path.name.startswith("ofac") else None
-        result = store.load(open_list(path), published_on=published)
-        loaded.append(
-            {
-                "path": str(path),
-                "source": result.version.source.value,
-                "status": result.status,
-                "active": result.active,
-                "entities": result.version.entity_count,
-            }
-        )
-        if not result.active:
-            print(
-                f"WARNING: {path} is loaded but not the active {result.version.source.value} "
-                "version of this store; the benchmark screens the active versions",
-                file=sys.stderr,
+        for result in store.load(open_list(path), published_on=published).datasets:
+            loaded.append(
+                {
+                    "path": str(path),
+                    "source": result.version.source.value,
+                    "dataset": result.version.dataset,
+                    "status": result.status,
+                    "active": result.active,
+                    "entities": result.version.entity_count,
+                }
             )
+            if not result.active:
+                print(
+                    f"WARNING: {path} is loaded but not the active {result.version.dataset} "
+                    "version of this store; the benchmark screens the active versions",
+                    file=sys.stderr,
+                )
     store.engine.dispose()
     return StoreInfo(url=url, load_seconds=time.perf_counter() - start, loaded=loaded)
 

@@ -1,4 +1,8 @@
-"""Which reader fits a file, decided from its content, never from its name alone."""
+"""Which reader fits a file, decided from its content, never from its name alone.
+
+An XML file whose first bytes hold a syntax error is still recognised by its root element: it
+is then refused as malformed XML at the error's line, not as a format unknown here.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 from lists import au, ca, eu, jp, ofac, uk, un, us_csl, xlsx
 from lists.base import HEAD_BYTES, Head, ListFile, ListFormat
 from lists.errors import ListReadError, UnknownFormatError
-from lists.xml import root_info
+from lists.xml import read_xml_head
 
 FORMATS: tuple[ListFormat, ...] = (
     *ofac.FORMATS,
@@ -22,9 +26,29 @@ FORMATS: tuple[ListFormat, ...] = (
 
 
 def read_head(path: Path) -> Head:
+    """The first bytes of a file (or a directory's file names) and the XML root, for sniffing."""
+    return _read_head(path)[0]
+
+
+def detect(path: Path) -> ListFormat:
+    """The format of a list file or OFAC CSV directory; `UnknownFormatError` when none fits.
+
+    A `ListReadError` (malformed XML, with its line) when a format recognises the root element
+    but the first bytes break the XML syntax.
+    """
+    head, xml_error = _read_head(path)
+    for list_format in FORMATS:
+        if list_format.sniff(head):
+            if xml_error is not None:
+                raise xml_error
+            return list_format
+    raise UnknownFormatError(path, _why_unknown(head))
+
+
+def _read_head(path: Path) -> tuple[Head, ListReadError | None]:
     if path.is_dir():
         names = frozenset(p.name.lower() for p in path.iterdir() if p.is_file())
-        return Head(path=path, data=b"", is_dir=True, names=names)
+        return Head(path=path, data=b"", is_dir=True, names=names), None
     try:
         with path.open("rb") as handle:
             data = handle.read(HEAD_BYTES)
@@ -34,25 +58,11 @@ def read_head(path: Path) -> Head:
         raise ListReadError(path, f"cannot read: {exc.strerror}") from None
     if not data:
         raise ListReadError(path, "the file is empty (a failed or truncated download?)")
-    root = None
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"<"):
-        root = root_info(path, data)
-    return Head(
-        path=path,
-        data=data,
-        xml_root=root[0] if root else None,
-        xml_namespace=root[1] if root else None,
-    )
-
-
-def detect(path: Path) -> ListFormat:
-    """The format of a list file or OFAC CSV directory; `UnknownFormatError` when none fits."""
-    head = read_head(path)
-    for list_format in FORMATS:
-        if list_format.sniff(head):
-            return list_format
-    raise UnknownFormatError(path, _why_unknown(head))
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return Head(path=path, data=data), None
+    xml = read_xml_head(path, data)
+    head = Head(path=path, data=data, xml_root=xml.root, xml_namespace=xml.namespace)
+    return head, xml.error
 
 
 def open_list(path: Path | str) -> ListFile:

@@ -9,6 +9,9 @@ a wrong guess would silently change names, and invalid bytes are as likely a dam
   programs add it when they re-save a file.
 * UTF-16 (a byte-order mark FF FE or FE FF) is refused on line 1 with a message that says so:
   no authority publishes UTF-16, and reading it byte-wise would give nonsense.
+* C0 control characters other than tab, CR and LF (a NUL, a BEL ...) are refused with their line
+  and column: no list writes them, and Python's csv module would pass them on as name text. The
+  one exception is OFAC's DOS end-of-file byte 0x1A, accepted only at the very end of the file.
 * `utf8_or` chooses between UTF-8 and a legacy fallback (cp1252) for a file that may be either,
   by checking the whole file; it never mixes the two within one file.
 * `csv_records` reads CSV records (cells may span lines) with the line each record starts on.
@@ -19,9 +22,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from lists.errors import ListReadError
 
@@ -36,6 +40,9 @@ MAX_CELL = 131_072
 _CHUNK = 1 << 20
 _NAMES = {"utf-8": "UTF-8", "cp1252": "cp1252 (Windows-1252)"}
 _DAMAGED = "wrong encoding or damaged file"
+# C0 controls but tab, LF and CR (0x1A, OFAC's end-of-file byte, is judged separately).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]")
+_END_OF_FILE = "\x1a"
 
 
 def encoding_name(encoding: str) -> str:
@@ -50,7 +57,12 @@ def decoded_lines(
 
     ``hint`` ends the message of an encoding error, e.g. which encoding the publisher uses.
     """
+    # A line ending in OFAC's end-of-file byte is fine only if no line follows it.
+    end_of_file_line: int | None = None
+    end_of_file_column = 0
     for number, raw in enumerate(handle, start=1):
+        if end_of_file_line is not None:
+            _refuse_control(path, end_of_file_line, end_of_file_column, _END_OF_FILE)
         if number == 1:
             if raw.startswith(UTF16_MARKS):
                 raise ListReadError(
@@ -61,7 +73,7 @@ def decoded_lines(
                 )
             raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
-            yield raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
             raise ListReadError(
                 path,
@@ -69,6 +81,24 @@ def decoded_lines(
                 f"column {exc.start + 1}; {hint}",
                 line=number,
             ) from None
+        control = _CONTROL.search(text)
+        if control is not None:
+            _refuse_control(path, number, control.start() + 1, control.group())
+        end_of_file = text.find(_END_OF_FILE)
+        if end_of_file >= 0:
+            if text[end_of_file:].strip(_END_OF_FILE):
+                _refuse_control(path, number, end_of_file + 1, _END_OF_FILE)
+            end_of_file_line, end_of_file_column = number, end_of_file + 1
+        yield text
+
+
+def _refuse_control(path: Path, line: int, column: int, character: str) -> NoReturn:
+    what = "a NUL byte" if character == "\0" else f"a control character (0x{ord(character):02x})"
+    raise ListReadError(
+        path,
+        f"{what} at column {column}: a damaged file or not a text list",
+        line=line,
+    )
 
 
 def utf8_or(path: Path, fallback: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -21,6 +22,12 @@ from lists.errors import ListReadError
 _PROLOG_BYTES = 64 * 1024
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _DANGEROUS_DTD = re.compile(rb"<!ENTITY|\bSYSTEM\b|\bPUBLIC\b", re.I)
+# Markup before the root element: the XML declaration, processing instructions, comments and
+# the document type declaration (one left open swallows the rest of the head).
+_PROLOG_MARKUP = re.compile(
+    rb"<\?.*?(?:\?>|\Z)|<!--.*?(?:-->|\Z)|<!DOCTYPE[^>]*(?:>|\Z)", re.S | re.I
+)
+_FIRST_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 
 
 def local_name(tag: object) -> str:
@@ -110,25 +117,61 @@ def iter_elements(
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
-        raise ListReadError(path, f"malformed XML: {exc.msg}", line=line) from None
+        raise malformed(path, exc) from None
+
+
+def malformed(path: Path, exc: etree.XMLSyntaxError) -> ListReadError:
+    """The `ListReadError` for an XML syntax error: its line, lxml's message on one line."""
+    # libxml2 splits some messages over lines ("... indicate encoding !\nBytes: 0xE9 ...").
+    message = " ".join(str(exc.msg).split())
+    return ListReadError(path, f"malformed XML: {message}", line=exc.lineno or None)
+
+
+@dataclass(frozen=True)
+class XmlHead:
+    """What the first bytes of an XML file say: the root element and the first syntax error.
+
+    The root is known even when a syntax error follows it. When the error comes first (the
+    root's own tag is garbled), the first element name in the bytes stands in for it, with
+    namespace None.
+    """
+
+    root: str | None
+    namespace: str | None
+    error: ListReadError | None = None
+
+
+def read_xml_head(path: Path, head: bytes) -> XmlHead:
+    """The root element of the document whose first bytes are `head`, and any syntax error."""
+    check_prolog(path, head)
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, load_dtd=False, no_network=True
+    )
+    error = None
+    try:
+        parser.feed(head)
+    except etree.XMLSyntaxError as exc:
+        error = malformed(path, exc)
+    # The events parsed before an error are still queued.
+    for _event, element in parser.read_events():
+        assert isinstance(element, etree._Element)
+        qname = etree.QName(element)
+        return XmlHead(qname.localname, qname.namespace or "", error)
+    if error is None:
+        return XmlHead(None, None)
+    first = _FIRST_ELEMENT.search(_PROLOG_MARKUP.sub(b"", head))
+    return XmlHead(first.group(1).decode("ascii") if first else None, None, error)
 
 
 def root_info(path: Path, head: bytes) -> tuple[str, str] | None:
-    """(local name, namespace) of the root element, read from the first bytes of a file."""
-    check_prolog(path, head)
-    try:
-        parser = etree.XMLPullParser(
-            events=("start",), resolve_entities=False, load_dtd=False, no_network=True
-        )
-        parser.feed(head)
-        for _event, element in parser.read_events():
-            assert isinstance(element, etree._Element)
-            qname = etree.QName(element)
-            return qname.localname, qname.namespace or ""
-    except etree.XMLSyntaxError:
+    """(local name, namespace) of the root element, read from the first bytes of a file.
+
+    None when no root element could be parsed (not XML, or a syntax error before the root).
+    """
+    info = read_xml_head(path, head)
+    if info.root is None or info.namespace is None:
         return None
-    return None
+    return info.root, info.namespace
 
 
 def text_of(element: etree._Element, name: str) -> str | None:

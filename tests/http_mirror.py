@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -35,6 +36,34 @@ UN_MTIME = datetime(2026, 5, 9, 6, 30, tzinfo=UTC)
 OFAC_BASE_MTIME = datetime(2025, 12, 19, 8, 0, tzinfo=UTC)
 # Canada's SEMA file states no date: the mirror's Last-Modified is what dates the download.
 CA_MTIME = datetime(2025, 11, 20, 14, 0, tzinfo=UTC)
+
+
+class Quick(TypedDict):
+    backoff: float
+    timeout: float
+
+
+# Small backoff so retries cost milliseconds; a timeout that no healthy local answer reaches.
+FAST: Quick = {"backoff": 0.01, "timeout": 5.0}
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under `directory` (data and metadata), to prove nothing changed."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftover_staging(cache: Path) -> list[Path]:
+    """Staging directories a download left behind in the cache (there should be none)."""
+    return [path for path in cache.iterdir() if path.name.startswith(".partial-")]
+
 
 # --- a scriptable local HTTP server -----------------------------------------------------------
 

@@ -23,11 +23,37 @@ Memory stays flat whatever the size: one row is held at a time.
   1-based data row number (the header is row 0, blank rows count) and ``line`` the physical
   line where the row starts (they differ after a quoted newline).
 - A row that cannot be read keeps its place with a ``problem``: a wrong field count,
-  undecodable bytes, or a stretch the CSV parser cannot read. One row (a record, which may span
-  lines inside quotes) may be at most `MAX_ROW_CHARS` characters: an unbalanced quote would
-  otherwise swallow the rest of the file into one cell. The stretch read so far becomes one
-  row with a problem and reading goes on at the next line. The limit is enforced here, not by
-  ``csv.field_size_limit``, which is process-wide and may have been raised by other code.
+  undecodable bytes, control characters, or a stretch the CSV parser cannot read.
+- Binary files and control characters: a file whose first 4 KiB are at least a quarter NUL or
+  other C0 control bytes (a real binary, or UTF-16 without its byte order mark) is refused as
+  a whole. Otherwise a row holding a C0 control character other than tab, CR and LF (NUL
+  included, wherever it is in the file) gets a problem naming the characters and columns, and
+  those characters, like undecodable bytes, are shown as U+FFFD in its values. A header
+  holding one is refused.
+- Unbalanced quotes. A quoted cell may span lines, but a quote that is never closed (or is
+  closed only by the opening quote of a later row) swallows the rows that follow into one
+  cell. So when one record spans several physical lines, the lines it swallowed are checked,
+  and the record is an unbalanced-quote error when:
+
+  - a swallowed line, read on its own, looks like a whole row: the header's number of fields,
+    and quotes only around whole cells (the line where a real quoted newline ends has its
+    closing quote in mid-cell: ``Petrov",RU``), or
+  - the record's field count differs from the header's, or
+  - a quote that closes a quoted cell is followed by anything but a delimiter or the line
+    end (read strictly: the quote was in fact the opening quote of a later row's cell).
+
+  The record becomes one row with the problem ("an unbalanced quote at line N swallowed lines
+  N+1-M ...") and the values of its first line read on its own; lines N+1 to M are then read
+  again, as rows of their own. Every physical data line thus yields exactly one row (a
+  legitimate quoted newline still yields one row for its lines). The rule cannot tell every
+  case: a quoted cell whose inner lines look like rows (a multi-line address in a file of few
+  columns) is reported too, which is the safe side.
+- One row (a record, which may span lines inside quotes) may be at most `MAX_ROW_CHARS`
+  characters: an unbalanced quote would otherwise swallow the rest of the file into one cell.
+  The stretch read so far becomes one row with a problem and the lines after its first are
+  read again, as above. The limit is enforced here, not by ``csv.field_size_limit``, which is
+  process-wide and may have been raised by other code; a single physical line longer than the
+  limit is never held in memory whole.
 """
 
 from __future__ import annotations
@@ -49,11 +75,22 @@ ONE_COLUMN_DELIMITER = "\t"
 # process-wide setting. No row of a party or transaction file comes near it.
 MAX_ROW_CHARS = 128 * 1024
 
+# A file is binary when at least this share of its first bytes are NUL or C0 controls.
+BINARY_HEAD_BYTES = 4 * 1024
+BINARY_CONTROL_SHARE = 0.25
+
 _SNIFF_BYTES = 64 * 1024
 _SCAN_CHUNK = 1024 * 1024
 _READ_BUFFER = 64 * 1024
 # surrogateescape turns every byte the codec cannot decode into one of these code points.
 _UNDECODED = re.compile("[\udc80-\udcff]")
+# C0 control characters a text row does not hold: all but tab, LF and CR.
+_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f"
+CONTROL_CHARACTERS = re.compile(f"[{_CONTROL_CLASS}]")
+CONTROL_BYTES = re.compile(f"[{_CONTROL_CLASS}]".encode())
+# Either of the above: one search per row finds whether a row needs a closer look.
+_SUSPECT = re.compile(f"[{_CONTROL_CLASS}\udc80-\udcff]")
+_SHOWN_LINE_CHARS = 60
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
@@ -122,7 +159,7 @@ def sniff_encoding(path: Path) -> str:
     """utf-8-sig, utf-16, utf-8 or cp1252, decided from the file's bytes (module docstring)."""
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-        _check_not_binary(path, head)
+        refuse_binary(path, head)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -131,19 +168,42 @@ def sniff_encoding(path: Path) -> str:
         return _utf8_or_cp1252(handle)
 
 
-def _check_not_binary(path: Path, head: bytes) -> None:
+def refuse_binary(path: Path, head: bytes) -> None:
+    """Raise `BatchInputError` when `head` (the file's first bytes) is not a text file's.
+
+    Empty, a ZIP archive (an .xlsx workbook), or binary: at least `BINARY_CONTROL_SHARE` of
+    the first `BINARY_HEAD_BYTES` are NUL or other C0 control bytes (UTF-16 text is exempt
+    when it starts with its byte order mark). A few control characters further on are a
+    problem of their rows, not of the file.
+    """
     if not head:
         raise BatchInputError(f"{path}: the file is empty (a header row is needed)")
     if head.startswith(b"PK\x03\x04"):
         raise BatchInputError(
             f"{path}: this is a ZIP archive (an .xlsx workbook?); save it as CSV first"
         )
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in head and not utf16:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    if looks_binary(head):
         raise BatchInputError(
-            f"{path}: binary content (NUL bytes); expected a CSV text file in UTF-8 or cp1252"
-            " (UTF-16 needs its byte order mark)"
+            f"{path}: {BINARY_CONTENT}; expected a CSV text file in UTF-8 or cp1252 (UTF-16"
+            " needs its byte order mark)"
         )
+
+
+BINARY_CONTENT = "binary content (mostly NUL or other control bytes)"
+
+
+def looks_binary(head: bytes) -> bool:
+    """At least `BINARY_CONTROL_SHARE` of the first `BINARY_HEAD_BYTES` are C0 control bytes."""
+    start = head[:BINARY_HEAD_BYTES]
+    controls = len(CONTROL_BYTES.findall(start))
+    return controls > 0 and controls >= BINARY_CONTROL_SHARE * len(start)
+
+
+def control_codes(text: str) -> str:
+    """The control characters of `text` as ``0x00 0x1B``, the first eight at most."""
+    return " ".join(f"0x{ord(ch):02X}" for ch in CONTROL_CHARACTERS.findall(text)[:8])
 
 
 def _utf8_or_cp1252(handle: BinaryIO) -> str:
@@ -235,28 +295,51 @@ class RowTooLongError(Exception):
 class _Lines:
     """The physical lines handed to `csv.reader`, counted, with `MAX_ROW_CHARS` per row.
 
-    An iterator class, not a generator: after it raises `RowTooLongError` the csv reader
-    starts a fresh row and asks it for the next line, which a finished generator could not
-    give.
+    It keeps the lines of the current record (`record`), so that the lines an unbalanced
+    quote swallowed can be handed out again (`read_again`). An iterator class, not a
+    generator: after it raises `RowTooLongError` the csv reader starts a fresh row and asks it
+    for the next line, which a finished generator could not give.
     """
 
     def __init__(self, text: TextIO) -> None:
         self._readline = text.readline
-        self.count = 0  # lines handed out
-        self.row_chars = 0  # characters handed out since the current row began
+        self._again: list[str] = []  # lines to hand out again, the next one last
+        self.count = 0  # lines handed out (lines handed out again count once)
+        self.row_chars = 0  # characters handed out since the current record began
+        self.record: list[str] = []  # the lines of the current record
+
+    def start_record(self) -> None:
+        self.row_chars = 0
+        self.record = []
+
+    def read_again(self, lines: list[str]) -> None:
+        """Hand `lines` (the last lines handed out) out again, in order."""
+        self._again.extend(reversed(lines))
+        self.count -= len(lines)
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        line = self._readline()
-        if not line:
-            raise StopIteration
+        if self._again:
+            line = self._again.pop()
+        else:
+            line = self._readline(MAX_ROW_CHARS + 1)
+            if not line:
+                raise StopIteration
+            if len(line) > MAX_ROW_CHARS:
+                self._skip_rest_of_line(line)
         self.count += 1
+        self.record.append(line)
         self.row_chars += len(line)
         if self.row_chars > MAX_ROW_CHARS:
             raise RowTooLongError(f"a row longer than {MAX_ROW_CHARS:,} characters")
         return line
+
+    def _skip_rest_of_line(self, line: str) -> None:
+        # One physical line over the limit: read past the rest of it without holding it.
+        while line and not line.endswith(("\n", "\r")):
+            line = self._readline(_READ_BUFFER)
 
 
 class CsvInput:
@@ -284,18 +367,30 @@ class CsvInput:
             self.close()
             raise
         self.keys = unique_keys(self.header)
+        # A line that is a row on its own: every cell bare (no quote) or quoted whole.
+        cell = f'(?:"(?:[^"]++|"")*+"|[^"{re.escape(self.delimiter)}]*+)'
+        self._well_formed = re.compile(f"{cell}(?:{re.escape(self.delimiter)}{cell})*+").fullmatch
 
     def _read_header(self) -> list[str]:
         try:
             for cells in self._reader:
                 if any(cell.strip() for cell in cells):
-                    return [_UNDECODED.sub("\ufffd", cell) for cell in cells]
-                self._lines.row_chars = 0
+                    return self._checked_header(cells)
+                self._lines.start_record()
         except (csv.Error, RowTooLongError) as exc:
             raise BatchInputError(
                 f"{self.path}: line {self._lines.count}: cannot read the header: {exc}"
             ) from None
         raise BatchInputError(f"{self.path}: no header row (the file has only blank lines)")
+
+    def _checked_header(self, cells: list[str]) -> list[str]:
+        codes = control_codes("".join(cells))
+        if codes:
+            raise BatchInputError(
+                f"{self.path}: line {self._lines.count}: the header holds control characters"
+                f" ({codes}); expected a CSV text file"
+            )
+        return [_UNDECODED.sub("\ufffd", cell) for cell in cells]
 
     @property
     def bytes_read(self) -> int:
@@ -307,32 +402,65 @@ class CsvInput:
         number = 0
         while True:
             start = lines.count + 1
-            lines.row_chars = 0
+            lines.start_record()
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except (csv.Error, RowTooLongError) as exc:
                 number += 1
-                problem = (
-                    f"lines {start}-{lines.count} cannot be read as CSV ({exc}); "
-                    "an unbalanced quote?"
-                )
-                yield InputRow(number, {}, start, problem)
+                unreadable = f"{_span(start, lines.count)} cannot be read as CSV ({exc})"
+                lines.read_again(lines.record[1:])
+                yield InputRow(number, {}, start, f"{unreadable}; an unbalanced quote?")
                 continue
             number += 1
+            if lines.count > start and (broken := self._unbalanced_quote(cells, start)):
+                first, *swallowed = lines.record
+                lines.read_again(swallowed)
+                yield InputRow(number, self._line_values(first), start, broken)
+                continue
             row = self._row(number, start, cells, keys)
             if row.is_blank:
                 self.blank += 1
             else:
                 yield row
 
+    def _unbalanced_quote(self, cells: list[str], start: int) -> str | None:
+        """Why the record from line `start`, over several lines, is an unbalanced quote."""
+        record, width = self._lines.record, len(self.keys)
+        last = start + len(record) - 1
+        one = last == start + 1
+        swallowed = f"an unbalanced quote at line {start} swallowed {_span(start + 1, last)}"
+        for number, line in enumerate(record[1:], start + 1):
+            if self._well_formed(line.rstrip("\r\n")) and len(self._line_cells(line)) == width:
+                shown = line.rstrip("\r\n")
+                if len(shown) > _SHOWN_LINE_CHARS:
+                    shown = shown[:_SHOWN_LINE_CHARS] + "…"
+                if one:
+                    return f"{swallowed} that looks like a row: {shown!r}"
+                return f"{swallowed} that look like rows: line {number} {shown!r}"
+        if len(cells) != width:
+            return f"{swallowed} into a row of {len(cells)} fields (the header has {width})"
+        try:
+            for _ in csv.reader(record, delimiter=self.delimiter, strict=True):
+                pass
+        except csv.Error:
+            return f"{swallowed}: a quote closes in the middle of a cell"
+        return None
+
+    def _line_cells(self, line: str) -> list[str]:
+        """One physical line read on its own, without its line break."""
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=self.delimiter), [])
+
+    def _line_values(self, line: str) -> dict[str, str]:
+        cells = [_SUSPECT.sub("\ufffd", cell) for cell in self._line_cells(line)]
+        return dict(zip(self.keys, cells, strict=False))
+
     def _row(self, number: int, line: int, cells: list[str], keys: list[str]) -> InputRow:
         problem = None
-        if _UNDECODED.search("".join(cells)):
-            undecodable = [i for i, cell in enumerate(cells) if _UNDECODED.search(cell)]
-            problem = self._undecodable(cells, undecodable, keys)
-            cells = [_UNDECODED.sub("\ufffd", cell) for cell in cells]
+        if _SUSPECT.search("".join(cells)):
+            problem = self._unreadable(cells, keys)
+            cells = [_SUSPECT.sub("\ufffd", cell) for cell in cells]
         row = InputRow(number, dict(zip(keys, cells, strict=False)), line, problem)
         if len(cells) != len(keys) and any(cell.strip() for cell in cells):
             row.problem = row.problem or (
@@ -341,11 +469,21 @@ class CsvInput:
             row.extra_fields = cells[len(keys) :]
         return row
 
-    def _undecodable(self, cells: list[str], indexes: list[int], keys: list[str]) -> str:
-        columns = ", ".join(repr(keys[i]) if i < len(keys) else f"field {i + 1}" for i in indexes)
-        found = "".join(_UNDECODED.findall("".join(cells[i] for i in indexes)))
-        raw = " ".join(f"0x{ord(ch) - 0xDC00:02X}" for ch in found[:8])
-        return f"bytes that are not valid {self.encoding} ({raw}) in {columns}"
+    def _unreadable(self, cells: list[str], keys: list[str]) -> str:
+        """Undecodable bytes and control characters in `cells`, with their columns."""
+        problems = []
+        undecodable = [i for i, cell in enumerate(cells) if _UNDECODED.search(cell)]
+        if undecodable:
+            found = "".join(_UNDECODED.findall("".join(cells[i] for i in undecodable)))
+            raw = " ".join(f"0x{ord(ch) - 0xDC00:02X}" for ch in found[:8])
+            where = _columns(undecodable, keys)
+            problems.append(f"bytes that are not valid {self.encoding} ({raw}) in {where}")
+        controlled = [i for i, cell in enumerate(cells) if CONTROL_CHARACTERS.search(cell)]
+        if controlled:
+            codes = control_codes("".join(cells[i] for i in controlled))
+            where = _columns(controlled, keys)
+            problems.append(f"control characters ({codes}) in {where}: not text")
+        return "; ".join(problems)
 
     def close(self) -> None:
         self._text.close()
@@ -355,3 +493,11 @@ class CsvInput:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _columns(indexes: list[int], keys: list[str]) -> str:
+    return ", ".join(repr(keys[i]) if i < len(keys) else f"field {i + 1}" for i in indexes)
+
+
+def _span(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"

@@ -71,8 +71,9 @@ class BatchSummary:
     """What a run did: rows, counts per decision, the first errors, lists used and speed.
 
     The first summary line reads ``{rows} {unit}: {decision} {count}, ..., error {count}``
-    with the decisions in `vocabulary` order; `label` and `notes` describe the run (profile,
-    how the input was read).
+    with the decisions in `vocabulary` order, then ``({blank} blank lines skipped)`` when the
+    input had blank lines (they are counted, never screened, and get no record); `label` and
+    `notes` describe the run (profile, how the input was read).
     """
 
     input_path: Path
@@ -125,8 +126,7 @@ class BatchSummary:
         if self.show_rate:
             timing += f", {self.rows_per_second:,.0f} rows/s"
         lines = [
-            f"{self.rows:,} {self.unit}: {counted}"
-            + (f" ({self.blank:,} blank rows skipped)" if self.blank else ""),
+            f"{self.rows:,} {self.unit}: {counted}" + blank_lines_note(self.blank),
             f"{self.label}; {timing}" if self.label else timing,
             *self.notes,
         ]
@@ -143,6 +143,13 @@ class BatchSummary:
             lines.append(f"… {self.error - errors_shown:,} more rows with decision error")
         lines.append(f"wrote {self.output_path} ({self.output_format})")
         return lines
+
+
+def blank_lines_note(blank: int) -> str:
+    """`` (3 blank lines skipped)`` after a count of rows, or nothing when there were none."""
+    if not blank:
+        return ""
+    return f" ({blank:,} blank line{'' if blank == 1 else 's'} skipped)"
 
 
 def run(

@@ -2,7 +2,20 @@
 
 `read_transactions(path)` streams the rows of a CSV, JSONL or JSON file, one `TxRow` each, in
 order, with either the validated transaction or the reason the row could not be read; the
-formats are documented on `screening.coalition.transactions`. `run_tx_batch` screens every row
+formats are documented on `screening.coalition.transactions`.
+
+- CSV is read by `screening.batch.inputs` (blank lines counted, unbalanced quotes, control
+  characters and binary files as documented there).
+- JSONL: one row per non-blank line (blank lines are counted in `blank`). A line that is not
+  UTF-8, holds a C0 control byte other than tab/CR/LF, nests deeper than `MAX_JSON_DEPTH`
+  levels, is not JSON or not an object is an ``error`` row with its line.
+- JSON: a top-level array (or one object) read one element at a time. An element that is not
+  an object or not a transaction is an ``error`` row; an array that cannot be read (not JSON,
+  not closed, an element nested deeper than `MAX_JSON_DEPTH`) refuses the file as a whole.
+- In both, a value holding a control character (a ``\u0000`` escape) makes its row an
+  ``error``, as in CSV; a file whose first bytes are mostly control bytes is refused as
+  binary. Nesting is capped explicitly, before decoding, so that deep input never reaches
+  the interpreter's recursion limit. `run_tx_batch` screens every row
 with the rules through the batch runner (`screening.batch.runner`) and writes one record per
 row, as JSON lines or as the input CSV with decision, risk_score, flag_count, flags and error
 added (`screening.batch.writers`).
@@ -22,7 +35,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from screening.batch.errors import BatchInputError, MissingColumnError
-from screening.batch.inputs import CsvInput
+from screening.batch.inputs import (
+    BINARY_CONTENT,
+    BINARY_HEAD_BYTES,
+    CONTROL_BYTES,
+    CONTROL_CHARACTERS,
+    CsvInput,
+    control_codes,
+    looks_binary,
+)
 from screening.batch.names import QueryScreener, ScreenerOrFactory, open_screener
 from screening.batch.runner import BatchSummary, ProgressCallback, run
 from screening.batch.writers import output_format, record_file
@@ -38,6 +59,12 @@ from screening.matching.results import ListVersionRef, Thresholds
 
 _JSON_CHUNK = 64 * 1024
 _MAX_JSON_RECORD = 1024 * 1024
+# A transaction is an object of scalars and lists (depth 2); anything near this is an attack
+# or a mistake, and the decoder recurses once per level.
+MAX_JSON_DEPTH = 64
+# From a position outside any string: everything up to and including the next bracket,
+# strings skipped whole. Possessive quantifiers keep it linear on any input.
+_TO_NEXT_BRACKET = re.compile(r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+([\[\]{}])', re.DOTALL)
 
 
 class TxInputError(BatchInputError):
@@ -140,39 +167,103 @@ def _json_record(number: int, record: Any, line: int | None) -> TxRow:
     if not isinstance(record, dict):
         problem = f"expected a JSON object, got {type(record).__name__}"
         return TxRow(number, {}, problem=problem, line=line)
-    return _row(number, _json_values(record), record, line)
+    values = _json_values(record)
+    controlled = [key for key, value in values.items() if CONTROL_CHARACTERS.search(value)]
+    if controlled:
+        codes = control_codes("".join(values[key] for key in controlled))
+        where = ", ".join(repr(key) for key in controlled)
+        problem = f"control characters ({codes}) in {where}: not text"
+        shown = {key: CONTROL_CHARACTERS.sub("\ufffd", value) for key, value in values.items()}
+        return TxRow(number, shown, problem=problem, line=line)
+    return _row(number, values, record, line)
+
+
+def nests_too_deep(text: str, start: int = 0) -> bool:
+    """Whether the JSON value at `start` nests deeper than `MAX_JSON_DEPTH` arrays/objects.
+
+    Reads only as far as that value goes (or as far as `text` goes, for a value cut short),
+    without decoding it; strings are skipped, so brackets inside them do not count.
+    """
+    if text[start : start + 1] not in ("[", "{"):
+        return False
+    depth, position, match = 0, start, _TO_NEXT_BRACKET.match
+    while found := match(text, position):
+        if found.group(1) in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        else:
+            depth -= 1
+            if depth <= 0:
+                return False
+        position = found.end()
+    return False
 
 
 def _loads(text: str) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
-def read_jsonl(path: Path) -> Iterator[TxRow]:
-    """One row per non-blank line; a line that is not UTF-8 or not a JSON object is an error row."""
+def _refuse_binary(path: Path) -> None:
     try:
-        handle = path.open("rb")
+        with path.open("rb") as handle:
+            head = handle.read(BINARY_HEAD_BYTES)
     except OSError as exc:
         raise TxInputError(f"{path}: {exc.strerror or exc}") from None
-    with handle:
-        number = 0
-        for line_number, raw in enumerate(handle, 1):
-            if line_number == 1:
-                raw = raw.removeprefix(codecs.BOM_UTF8)
-            if not raw.strip():
-                continue
-            number += 1
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problem = f"not UTF-8 (byte 0x{raw[exc.start]:02X} at column {exc.start + 1})"
-                yield TxRow(number, {}, problem=problem, line=line_number)
-                continue
-            try:
-                record = _loads(line)
-            except json.JSONDecodeError as exc:
-                yield TxRow(number, {}, problem=f"not valid JSON: {exc.msg}", line=line_number)
-                continue
-            yield _json_record(number, record, line_number)
+    if looks_binary(head):
+        raise TxInputError(f"{path}: {BINARY_CONTENT}; expected UTF-8 JSON")
+
+
+class JsonlInput:
+    """A JSON lines file: one row per non-blank line, blank lines counted in `blank`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.blank = 0
+
+    def rows(self) -> Iterator[TxRow]:
+        """One row per non-blank line; a line that cannot be read is an ``error`` row."""
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            raise TxInputError(f"{self.path}: {exc.strerror or exc}") from None
+        with handle:
+            number = 0
+            for line_number, raw in enumerate(handle, 1):
+                if line_number == 1:
+                    raw = raw.removeprefix(codecs.BOM_UTF8)
+                if not raw.strip():
+                    self.blank += 1
+                    continue
+                number += 1
+                yield self._line_row(number, line_number, raw)
+
+    @staticmethod
+    def _line_row(number: int, line_number: int, raw: bytes) -> TxRow:
+        def failed(problem: str) -> TxRow:
+            return TxRow(number, {}, problem=problem, line=line_number)
+
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return failed(f"not UTF-8 (byte 0x{raw[exc.start]:02X} at column {exc.start + 1})")
+        if control := CONTROL_BYTES.search(raw):
+            codes = control_codes(line)
+            return failed(f"control characters ({codes}) from column {control.start() + 1}")
+        stripped = line.lstrip()
+        deep_enough = stripped.count("[") + stripped.count("{") > MAX_JSON_DEPTH
+        if deep_enough and nests_too_deep(stripped):
+            return failed(f"nested deeper than {MAX_JSON_DEPTH} levels")
+        try:
+            record = _loads(line)
+        except json.JSONDecodeError as exc:
+            return failed(f"not valid JSON: {exc.msg}")
+        return _json_record(number, record, line_number)
+
+
+def read_jsonl(path: Path) -> Iterator[TxRow]:
+    """The rows of a JSON lines file (`JsonlInput`)."""
+    return JsonlInput(path).rows()
 
 
 def read_json_array(path: Path) -> Iterator[TxRow]:
@@ -182,6 +273,7 @@ def read_json_array(path: Path) -> Iterator[TxRow]:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
         raise TxInputError(f"{path}: {exc.strerror or exc}") from None
+    too_deep = f"nested deeper than {MAX_JSON_DEPTH} levels"
     with handle:
         buffer, eof, offset = "", False, 0  # offset: characters dropped before buffer
 
@@ -211,6 +303,8 @@ def read_json_array(path: Path) -> Iterator[TxRow]:
             # One object, not an array: one transaction.
             while not eof:
                 fill()
+            if nests_too_deep(buffer):
+                raise TxInputError(f"{path}: {too_deep}")
             try:
                 record = decoder.decode(buffer)
             except json.JSONDecodeError as exc:
@@ -233,6 +327,10 @@ def read_json_array(path: Path) -> Iterator[TxRow]:
             elif number:
                 raise TxInputError(f"{path}: character {offset}: expected ',' or ']'")
             while True:
+                if nests_too_deep(buffer):
+                    raise TxInputError(
+                        f"{path}: element {number + 1} (character {offset}): {too_deep}"
+                    )
                 try:
                     record, end = decoder.raw_decode(buffer)
                     break
@@ -272,6 +370,9 @@ class TxInput:
         except OSError as exc:
             raise TxInputError(f"{path}: {exc.strerror or exc}") from None
         self._csv = TxCsvInput(path) if self.kind == "csv" else None
+        self._jsonl = JsonlInput(path) if self.kind == "jsonl" else None
+        if self.kind != "csv":
+            _refuse_binary(path)  # here, before a slow screener is opened for the rows
         self._json_rows = 0
 
     @property
@@ -293,8 +394,10 @@ class TxInput:
 
     @property
     def blank(self) -> int:
-        """Blank CSV rows skipped so far (JSONL blank lines are not rows at all)."""
-        return self._csv.blank if self._csv else 0
+        """Blank CSV rows or JSONL lines skipped so far (a JSON array has none)."""
+        if self._csv:
+            return self._csv.blank
+        return self._jsonl.blank if self._jsonl else 0
 
     @property
     def bytes_read(self) -> int:
@@ -303,12 +406,12 @@ class TxInput:
         return self.total_bytes if self._json_rows else 0
 
     def rows(self) -> Iterator[TxRow]:
-        """Every transaction row in order; blank CSV rows are counted in `blank`, not yielded."""
+        """Every transaction row in order; blank lines are counted in `blank`, not yielded."""
         if self._csv is not None:
             yield from self._csv.rows()
             return
-        reader = read_jsonl if self.kind == "jsonl" else read_json_array
-        for row in reader(self.path):
+        reader = self._jsonl.rows() if self._jsonl else read_json_array(self.path)
+        for row in reader:
             self._json_rows += 1
             yield row
 

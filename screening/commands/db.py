@@ -1,11 +1,25 @@
-"""``coalition db``: the database schema (Alembic migrations shipped with the package)."""
+"""``coalition db``: the database schema (Alembic migrations shipped with the package), and a
+read-only integrity check of the store."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from screening.commands.common import database_failure, db_option, shown_url
+from screening.commands.common import (
+    ExitCode,
+    database_failure,
+    db_option,
+    exit_with,
+    json_option,
+    note,
+    shown_url,
+)
+from screening.store.check import CheckReport, IndexFile, check_database
 from screening.store.database import make_engine, resolve_url, upgrade
 
 
@@ -27,3 +41,45 @@ def db_upgrade(db_url: str | None) -> None:
         click.echo(f"{url}: already at revision {after}")
     else:
         click.echo(f"{url}: upgraded from {before or 'an empty database'} to revision {after}")
+
+
+@db.command("check")
+@json_option("Print the report as one JSON object.")
+@db_option
+def db_check(as_json: bool, db_url: str | None) -> None:
+    """Check the store without changing it: the database file (SQLite integrity and foreign
+    keys), the schema revision, every list version (all its entities stored, nothing twice,
+    nothing dangling) and the persisted name index of the active versions ($COALITION_INDEX_DIR).
+
+    Exits 0 when nothing is wrong (warnings allowed), 1 when anything is.
+    """
+    from screening.matching.index import default_index_dir
+
+    report = check_database(db_url, default_index_dir(), index_probe=persisted_index)
+    if as_json:
+        click.echo(json.dumps(report.model_dump(mode="json") | {"ok": report.ok}))
+    else:
+        _render(report)
+    exit_with(ExitCode.OK if report.ok else ExitCode.INPUT_ERROR)
+
+
+def persisted_index(
+    index_dir: Path, version_ids: Sequence[int], database_url: str
+) -> IndexFile | None:
+    """The screener's cached index for these versions (its file name is their key), if any."""
+    # The matcher's module: loaded only here, so that `db upgrade` does not pay for it.
+    from screening.matching.index import NameIndex, version_key
+
+    path = index_dir / f"{version_key(version_ids, database_url)}.pickle"
+    if not path.exists():
+        return None
+    index = NameIndex.load(path)
+    return IndexFile(path, len(index.entities) if index is not None else None)
+
+
+def _render(report: CheckReport) -> None:
+    click.echo(f"database {report.database}")
+    for finding in report.findings:
+        click.echo(f"{finding.severity.value:<8}{finding.check:<10}{finding.message}")
+    errors, warnings = len(report.errors), len(report.warnings)
+    note(f"{errors} error(s), {warnings} warning(s)" + ("" if errors else ": the store is whole"))

@@ -267,18 +267,27 @@ def status_warnings(statuses: list[SourceStatus], max_age: int) -> list[str]:
 
 def print_status(statuses: list[SourceStatus]) -> None:
     table = Table(
-        "source", "dataset", "version", "published", "age (days)", "entities", "by schema", "loaded"
+        "source",
+        "dataset",
+        "active version",
+        "stored",
+        "published",
+        "age (days)",
+        "entities",
+        "by schema",
+        "loaded",
     )
     for status in statuses:
         active = status.active
         if active is None:
-            table.add_row(status.source.value, status.dataset or "—", *["—"] * 6)
+            table.add_row(status.source.value, status.dataset or "—", *["—"] * 7)
             continue
         by_schema = ", ".join(f"{k} {v}" for k, v in active.counts.get("by_schema", {}).items())
         table.add_row(
             status.source.value,
             status.dataset or "—",
-            f"{active.id} of {status.versions}",
+            str(active.id),
+            str(status.versions),
             f"{active.published_on} ({active.published_from})",
             str(status.age_days),
             str(active.entity_count),

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from screening import settings
 from screening.matching.screener import Screener
 from screening.service.deps import DEFAULT_MAX_BODY_BYTES, BodyLimit, Service
-from screening.service.errors import http_error, validation_error
+from screening.service.errors import http_error, problems, validation_error
 from screening.service.refresh import DEFAULT_REFRESH_SECONDS
 from screening.service.routers import lists as lists_routes
 from screening.service.routers import screening as screening_routes
@@ -65,6 +65,10 @@ def create_app(
         ),
         version=settings.version(),
         lifespan=lifespan,
+        # No Swagger UI or ReDoc: their pages load scripts from a CDN, which an offline install
+        # must not fetch. The OpenAPI document stays at /openapi.json for any local viewer.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = service
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
@@ -94,7 +98,7 @@ def _unavailable_alerts() -> APIRouter:
     def unavailable() -> None:
         raise HTTPException(501, "alerts need screening records, absent from this installation")
 
-    router = APIRouter(prefix="/alerts", tags=["alerts"])
+    router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problems(501))
     router.add_api_route("", unavailable, methods=["GET"])
     router.add_api_route("/{alert_id}", unavailable, methods=["GET"])
     router.add_api_route("/{alert_id}/decisions", unavailable, methods=["POST"])

@@ -5,6 +5,9 @@ FastAPI's own 422 body is a list of error objects; the service answers with one 
 ``detail`` is one line: a message or a field name may carry a caller's line breaks (an unknown
 field named ``"a\\nb"``, a library message quoting its input), and a detail is read in logs and
 terminals where a second line could pass for another entry.
+
+`Problem` is that body's model and `problems` declares the error answers a route can give, so
+that the OpenAPI document lists every status the service answers with, and its shape.
 """
 
 from __future__ import annotations
@@ -18,10 +21,39 @@ from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 # Control characters that str.split() does not treat as whitespace (NUL, ESC, DEL, C1...).
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class Problem(BaseModel):
+    """An error answer: what went wrong, on one line for a person."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="A request that did not validate (422): each error's location and message",
+    )
+
+
+# What each error status means in this service, as the OpenAPI document shows it.
+PROBLEMS = {
+    400: "A body that is not JSON",
+    401: "Missing, unknown or revoked API key in X-API-Key",
+    403: "A decision in the name of another analyst than the API key's",
+    404: "No such alert",
+    413: "Request body above the service's size limit",
+    422: "A value that cannot be understood (unknown field or type, unreadable date, bad range)",
+    501: "Screening records are not available in this installation",
+    503: "No list is loaded yet",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that can answer with these error statuses."""
+    return {status: {"model": Problem, "description": PROBLEMS[status]} for status in statuses}
 
 
 def one_line(text: str) -> str:

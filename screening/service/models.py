@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from lists.model import Source
 from screening.coalition.rules import TxResult
 from screening.matching.results import QueryIdentifier, ScreeningResult, Thresholds
+from screening.workflow.decisions import Disposition
 
 if TYPE_CHECKING:
     from screening.workflow.recorder import RecordedScreening
@@ -140,7 +141,12 @@ class Health(BaseModel):
 class DecisionRequest(RequestModel):
     """A decision on an alert. The decider is the API key's name, never a name in the body."""
 
-    disposition: str = Field(description="true_match, false_positive or escalated")
+    # Text, not the enum: the route answers an unknown value with its own one-line 422; the
+    # document still lists the values a client may send.
+    disposition: str = Field(
+        description="true_match, false_positive or escalated",
+        json_schema_extra={"enum": [disposition.value for disposition in Disposition]},
+    )
     reason: str = Field(min_length=1, max_length=4000)
     analyst: str | None = Field(
         default=None,

@@ -1,30 +1,27 @@
-"""Downloading list files: real HTTP servers on 127.0.0.1 serving the real shared list files.
+"""Downloading list files: the feed table, and real HTTP servers on 127.0.0.1 serving the real
+shared list files. (Index pages for dated file names: test_links.py.)
 
-Each test starts its own server (ephemeral port, torn down at the end) whose misbehaviour is
-scripted per path: truncation, stalls, 5xx, 404, oversized and HTML answers. No test touches
-the network beyond 127.0.0.1.
+Each download test starts its own server (ephemeral port, torn down at the end) whose
+misbehaviour is scripted per path: truncation, stalls, 5xx, 404, oversized and HTML answers.
+No test touches the network beyond 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import json
 import re
 import shutil
 import socket
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TypedDict
 
 import pytest
 
 import lists
 from lists.datasets import DATASETS, datasets_of
 from lists.fetch import (
-    INDEX_MAX_BYTES,
     META_SUFFIX,
     FetchError,
     FetchResult,
@@ -44,16 +41,17 @@ from lists.sources import (
     source_spec,
 )
 from tests.http_mirror import (
-    JP_MIRROR_FILES,
+    FAST,
     OFAC_BASE_MTIME,
     OFAC_MIRROR_FILES,
     UN_MTIME,
     ServerFactory,
     body,
     in_turn,
-    page,
-    redirect,
+    leftover_staging,
     serve_from_root,
+    sha256_of,
+    snapshot,
     stall_before_headers,
     stall_mid_body,
     status,
@@ -66,36 +64,10 @@ UN_SHA256 = "1f1b3bfe29a53e7ac7c42ee4e58d6a7d1ebdf7c5e91fd990d3e63aefe0313dea"  
 UN_BYTES = 2190459
 
 
-class _Quick(TypedDict):
-    backoff: float
-    timeout: float
-
-
-# Small backoff so retries cost milliseconds; a timeout that no healthy local answer reaches.
-FAST: _Quick = {"backoff": 0.01, "timeout": 5.0}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file under `directory` (data and metadata), to prove nothing changed."""
-    return {
-        str(path.relative_to(directory)): path.read_bytes()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    }
-
-
-def _leftover_staging(cache: Path) -> list[Path]:
-    return [path for path in cache.iterdir() if path.name.startswith(".partial-")]
-
-
 # --- the feed table ---------------------------------------------------------------------------
 
 
-def test_feed_table_holds_the_official_urls() -> None:
+def test_source_table_holds_the_official_urls() -> None:
     assert list(FEEDS) == ["ofac", "uk", "eu", "un", "ca", "au", "jp_mof", "jp_meti", "us_csl"]
     assert all(name == spec.name for name, spec in FEEDS.items())
     assert [file.name for file in OFAC_SPEC.files] == list(OFAC_MIRROR_FILES)
@@ -275,7 +247,7 @@ def test_un_fetch_through_mirror_is_byte_identical_and_readable(
     assert isinstance(result, FetchResult)
     assert result.source is Source.UN
     assert result.path == cache / "un" / "consolidated.xml"
-    assert _sha256(result.path) == UN_SHA256
+    assert sha256_of(result.path) == UN_SHA256
     assert result.changed is True
     assert result.bytes == UN_BYTES
     assert result.urls == [server.url + "/consolidated.xml"]
@@ -294,7 +266,7 @@ def test_un_fetch_through_mirror_is_byte_identical_and_readable(
     assert meta["etag"] == '"' + UN_SHA256[:20] + '"'
     assert meta["last_modified"] == email.utils.formatdate(UN_MTIME.timestamp(), usegmt=True)
     assert datetime.fromisoformat(meta["fetched_at"]).tzinfo is not None
-    assert _leftover_staging(cache) == []
+    assert leftover_staging(cache) == []
     assert lists.open_list(result.path).format.source is Source.UN
 
 
@@ -314,7 +286,7 @@ def test_second_fetch_is_conditional_and_reuses_the_cache(
     assert second.path == first.path
     assert second.last_modified == UN_MTIME
     assert [file.status for file in second.files] == ["not_modified"]
-    assert _sha256(second.path) == UN_SHA256
+    assert sha256_of(second.path) == UN_SHA256
     conditional = server.headers_of("/consolidated.xml")[1]
     assert conditional["If-None-Match"] == stored["etag"]
     assert conditional["If-Modified-Since"] == stored["last_modified"]
@@ -342,7 +314,7 @@ def test_damaged_cache_is_downloaded_unconditionally(
 
     assert "If-None-Match" not in server.headers_of("/consolidated.xml")[1]
     assert repaired.changed is True
-    assert _sha256(repaired.path) == UN_SHA256
+    assert sha256_of(repaired.path) == UN_SHA256
 
 
 def test_directory_mirror_without_validators_reports_unchanged_bytes(
@@ -351,7 +323,7 @@ def test_directory_mirror_without_validators_reports_unchanged_bytes(
     cache = tmp_path / "cache"
     first = fetch_feed(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
     assert first.urls == [un_mirror.resolve().as_uri() + "/consolidated.xml"]
-    assert _sha256(first.path) == UN_SHA256
+    assert sha256_of(first.path) == UN_SHA256
     assert first.last_modified == UN_MTIME
 
     again = fetch_feed(UN_SPEC, cache_dir=cache, mirror=str(un_mirror), **FAST)
@@ -368,7 +340,7 @@ def test_ofac_set_fetch_fills_a_readable_directory(
     assert result.path == cache / "ofac"
     assert result.path.is_dir()
     for name, relative in OFAC_MIRROR_FILES.items():
-        assert _sha256(result.path / name) == _sha256(shared_lists / relative), name
+        assert sha256_of(result.path / name) == sha256_of(shared_lists / relative), name
         assert (result.path / (name + META_SUFFIX)).is_file()
     expected_bytes = sum((shared_lists / rel).stat().st_size for rel in OFAC_MIRROR_FILES.values())
     assert result.bytes == expected_bytes
@@ -385,7 +357,7 @@ def test_ofac_set_with_one_failing_file_replaces_nothing(
     cache = tmp_path / "cache"
     good = serve(ofac_mirror)
     fetch_feed(OFAC_SPEC, cache_dir=cache, mirror=good.url, **FAST)
-    before = _snapshot(cache / "ofac")
+    before = snapshot(cache / "ofac")
 
     # The next version has a newer sdn.csv, but cons_alt.csv keeps failing.
     shutil.copyfile(shared_lists / "ofac" / "sdn.csv", ofac_mirror / "sdn.csv")
@@ -397,8 +369,8 @@ def test_ofac_set_with_one_failing_file_replaces_nothing(
     assert "HTTP 503" in str(caught.value)
     assert broken.hits("/sdn.csv") == 1  # the new sdn.csv did arrive, and was not kept
     assert broken.hits("/cons_alt.csv") == 2
-    assert _snapshot(cache / "ofac") == before
-    assert _leftover_staging(cache) == []
+    assert snapshot(cache / "ofac") == before
+    assert leftover_staging(cache) == []
 
 
 # --- failures: each one a FetchError, each leaving the cache as it was ------------------------
@@ -407,7 +379,7 @@ def test_ofac_set_with_one_failing_file_replaces_nothing(
 def _cached_un(serve: ServerFactory, un_mirror: Path, cache: Path) -> dict[str, bytes]:
     """Fill the cache with a good UN copy and return a snapshot of it."""
     fetch_feed(UN_SPEC, cache_dir=cache, mirror=serve(un_mirror).url, **FAST)
-    return _snapshot(cache / "un")
+    return snapshot(cache / "un")
 
 
 def test_truncated_body_is_an_error_and_keeps_the_cache(
@@ -425,8 +397,8 @@ def test_truncated_body_is_an_error_and_keeps_the_cache(
     assert str(caught.value).startswith(f"un: cannot download {server.url}/consolidated.xml: ")
     assert str(caught.value).endswith("(after 2 attempts)")
     assert server.hits("/consolidated.xml") == 2
-    assert _snapshot(cache / "un") == before
-    assert _leftover_staging(cache) == []
+    assert snapshot(cache / "un") == before
+    assert leftover_staging(cache) == []
 
 
 def test_server_stalling_before_answering_times_out(serve: ServerFactory, tmp_path: Path) -> None:
@@ -458,7 +430,7 @@ def test_two_server_errors_then_success(
     )
     result = fetch_feed(UN_SPEC, cache_dir=tmp_path, mirror=server.url, retries=3, **FAST)
     assert server.hits("/consolidated.xml") == 3
-    assert _sha256(result.path) == UN_SHA256
+    assert sha256_of(result.path) == UN_SHA256
 
 
 def test_persistent_server_error_gives_up_after_the_attempts(
@@ -487,7 +459,7 @@ def test_announced_size_above_the_cap_is_refused_before_reading(
     with pytest.raises(FetchError, match="too large: the server announces 5000 bytes, the limit"):
         fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, max_bytes=4096, **FAST)
     assert server.hits("/consolidated.xml") == 1
-    assert _snapshot(cache / "un") == before
+    assert snapshot(cache / "un") == before
 
 
 def test_unannounced_body_above_the_cap_is_aborted(serve: ServerFactory, tmp_path: Path) -> None:
@@ -515,7 +487,7 @@ def test_html_error_page_is_not_cached(
     server = serve(routes={"/consolidated.xml": body(page)})
     with pytest.raises(FetchError, match="the server sent an HTML page instead of the list"):
         fetch_feed(UN_SPEC, cache_dir=cache, mirror=server.url, **FAST)
-    assert _snapshot(cache / "un") == before
+    assert snapshot(cache / "un") == before
 
 
 def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
@@ -526,191 +498,3 @@ def test_connection_refused_is_retried_then_reported(tmp_path: Path) -> None:
         fetch_feed(
             UN_SPEC, cache_dir=tmp_path, mirror=f"http://127.0.0.1:{port}", retries=2, **FAST
         )
-
-
-# --- dated file names: following the authority's index page ----------------------------------
-
-MOF_XLSX = "jp/mof/shisantouketsu20260305.xlsx"
-INDEX_PATH = "/policy/economic_sanctions/list.html"
-
-
-def _index_feed(server_url: str, index_path: str = INDEX_PATH) -> FeedSpec:
-    """MOF's feed, with its index page on the local server instead of www.mof.go.jp."""
-    return replace(FEEDS["jp_mof"], index_page=server_url + index_path)
-
-
-def _links_page(*hrefs: str, encoding: str = "utf-8") -> bytes:
-    # A Japanese page with some text around the links, as MOF's is.
-    items = "".join(
-        f'<li><a class="x" href="{href}">資産凍結等対象者リスト</a></li>' for href in hrefs
-    )
-    html = (
-        f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="{encoding}"><title>経済制裁措置'
-        f"</title></head><body><ul>{items}</ul><p>最終更新日</p></body></html>"
-    )
-    return html.encode(encoding)
-
-
-@pytest.fixture
-def mof_root(tmp_path: Path, shared_lists: Path) -> Path:
-    """A server root holding the real MOF workbook under its dated official name."""
-    root = tmp_path / "root"
-    (root / "policy" / "economic_sanctions").mkdir(parents=True)
-    (root / "files").mkdir()
-    shutil.copyfile(
-        shared_lists / MOF_XLSX, root / "policy/economic_sanctions/shisantouketsu20260305.xlsx"
-    )
-    return root
-
-
-def test_index_page_leads_to_the_newest_dated_file(
-    serve: ServerFactory, mof_root: Path, tmp_path: Path, shared_lists: Path
-) -> None:
-    server = serve(mof_root)
-    newest = f"{server.url}/policy/economic_sanctions/shisantouketsu20260305.xlsx"
-    index = _links_page(
-        "./shisantouketsu20250110.xlsx",  # relative, older
-        newest,  # absolute, the newest workbook
-        "shisantouketsu20260415.csv",  # newer, but MOF's CSV twin: not the workbook
-        "/files/shisantouketsu20251201.xlsx",  # root-relative, older
-        "../economic_sanctions/shisantouketsu20240102.xlsx#top",
-        "ftp://files.example/shisantouketsu20990101.xlsx",  # not http(s): never followed
-        encoding="shift_jis",
-    )
-    server.routes[INDEX_PATH] = page(index, "text/html; charset=Shift_JIS")
-    cache = tmp_path / "cache"
-
-    result = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
-
-    assert result.feed == "jp_mof"
-    assert result.urls == [newest]
-    assert result.path == cache / "jp_mof" / "shisantouketsu.xlsx"  # the fixed cache name
-    assert _sha256(result.path) == _sha256(shared_lists / MOF_XLSX)
-    assert result.bytes == (shared_lists / MOF_XLSX).stat().st_size
-    assert lists.open_list(result.path).format.name == "jp-mof-xlsx"
-    requested = [path for path, _ in server.requests]
-    assert requested == [INDEX_PATH, "/policy/economic_sanctions/shisantouketsu20260305.xlsx"]
-    meta = json.loads((cache / "jp_mof" / ("shisantouketsu.xlsx" + META_SUFFIX)).read_text())
-    assert meta["url"] == newest
-
-    # Next run: the page is read afresh, the same file is asked for conditionally.
-    again = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
-    assert again.changed is False and again.bytes == 0
-    assert [file.status for file in again.files] == ["not_modified"]
-    page_requests = server.headers_of(INDEX_PATH)
-    assert len(page_requests) == 2 and "If-None-Match" not in page_requests[1]
-    assert server.headers_of(newest[len(server.url) :])[1]["If-None-Match"] == meta["etag"]
-
-    # A new revision: a new dated name, relative this time. It is downloaded in full (the
-    # validators belong to the old URL) into the same cache name.
-    revised = mof_root / "policy/economic_sanctions/shisantouketsu20260402.xlsx"
-    revised.write_bytes((shared_lists / MOF_XLSX).read_bytes() + b"\0")
-    server.routes[INDEX_PATH] = page(
-        _links_page(newest, "shisantouketsu20260402.xlsx"), "text/html"
-    )
-    third = fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
-    assert third.urls == [f"{server.url}/policy/economic_sanctions/shisantouketsu20260402.xlsx"]
-    assert third.changed is True
-    assert "If-None-Match" not in server.headers_of(third.urls[0][len(server.url) :])[0]
-    assert third.path.read_bytes() == revised.read_bytes()
-
-
-def test_relative_links_resolve_against_the_page_after_a_redirect(
-    serve: ServerFactory, mof_root: Path, tmp_path: Path
-) -> None:
-    server = serve(
-        mof_root,
-        {
-            "/old/list.html": redirect(INDEX_PATH),
-            INDEX_PATH: page(_links_page("shisantouketsu20260305.xlsx")),
-        },
-    )
-    result = fetch_feed(_index_feed(server.url, "/old/list.html"), cache_dir=tmp_path, **FAST)
-    assert result.urls == [f"{server.url}/policy/economic_sanctions/shisantouketsu20260305.xlsx"]
-
-
-def _index_error(serve: ServerFactory, answer: object, cache: Path) -> FetchError:
-    server = serve(routes={INDEX_PATH: answer})
-    with pytest.raises(FetchError) as caught:
-        fetch_feed(_index_feed(server.url), cache_dir=cache, **FAST)
-    assert caught.value.url == server.url + INDEX_PATH
-    assert caught.value.feed == "jp_mof" and caught.value.source is Source.JP
-    assert str(caught.value).startswith(f"jp_mof: cannot download {server.url}{INDEX_PATH}: ")
-    assert server.hits(INDEX_PATH) == 1  # none of these is worth a retry
-    assert [path for path, _ in server.requests] == [INDEX_PATH]  # no file was asked for
-    return caught.value
-
-
-def test_page_without_a_matching_link_is_an_error_and_keeps_the_cache(
-    serve: ServerFactory, mof_root: Path, tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache"
-    good = serve(mof_root, {INDEX_PATH: page(_links_page("shisantouketsu20260305.xlsx"))})
-    fetch_feed(_index_feed(good.url), cache_dir=cache, **FAST)
-    before = _snapshot(cache / "jp_mof")
-
-    redesigned = _links_page("list2026.xlsx", "shisantouketsu20260305.csv", "shisantouketsu.xlsx")
-    error = _index_error(serve, page(redesigned), cache)
-
-    assert "no link on the page matches" in error.message
-    assert "(has the page changed?)" in error.message
-    assert _snapshot(cache / "jp_mof") == before
-    assert _leftover_staging(cache) == []
-
-
-def test_index_that_is_not_html_is_refused(serve: ServerFactory, tmp_path: Path) -> None:
-    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\n"
-    error = _index_error(serve, page(pdf, "application/pdf"), tmp_path)
-    assert error.message == "index page: the page is not HTML (application/pdf): not following it"
-    # Binary content is refused even when the server calls it HTML.
-    workbook = (
-        b"PK\x03\x04\x14\x00\x06\x00" + b"\0" * 64 + b'<a href="shisantouketsu20260305.xlsx">'
-    )
-    error = _index_error(serve, page(workbook, "text/html"), tmp_path)
-    assert "the page is not HTML (text/html)" in error.message
-    # Undeclared HTML is recognised by its start; undeclared anything else is not.
-    error = _index_error(serve, body(b"shisantouketsu20260305.xlsx\n"), tmp_path)
-    assert "the page is not HTML (no Content-Type)" in error.message
-
-
-def test_undated_or_tied_links_are_refused_rather_than_guessed(
-    serve: ServerFactory, tmp_path: Path
-) -> None:
-    tied = _links_page("shisantouketsu20260305.xlsx", "/x/shisantouketsu20260305.xlsx")
-    error = _index_error(serve, page(tied), tmp_path)
-    assert "2 links carry the newest date 2026-03-05" in error.message
-    assert "cannot tell which one is the list" in error.message
-    undated = _links_page("shisantouketsu20260305.xlsx", "shisantouketsu20261399.xlsx")
-    error = _index_error(serve, page(undated), tmp_path)
-    assert "but '20261399' is not a date (YYYYMMDD)" in error.message
-    # The same file linked twice (a menu and the body) is one file, not a tie.
-    server = serve(routes={INDEX_PATH: page(_links_page("a/shisantouketsu20260305.xlsx") * 2)})
-    with pytest.raises(FetchError, match="HTTP 404"):  # chosen, then not found: no tie error
-        fetch_feed(_index_feed(server.url), cache_dir=tmp_path, **FAST)
-
-
-def test_index_page_is_capped_and_retried_like_a_file(serve: ServerFactory, tmp_path: Path) -> None:
-    huge = b"<!DOCTYPE html><html>" + b" " * INDEX_MAX_BYTES
-    error = _index_error(serve, page(huge), tmp_path)
-    assert f"the limit is {INDEX_MAX_BYTES} bytes" in error.message
-    assert INDEX_MAX_BYTES == 2 * 1024 * 1024
-    flaky = serve(routes={INDEX_PATH: in_turn(status(503), page(_links_page()))})
-    with pytest.raises(FetchError, match="no link on the page matches"):
-        fetch_feed(_index_feed(flaky.url), cache_dir=tmp_path, retries=2, **FAST)
-    assert flaky.hits(INDEX_PATH) == 2
-
-
-def test_a_mirror_serves_dated_lists_under_their_cache_names(
-    serve: ServerFactory, jp_mirror: Path, tmp_path: Path, shared_lists: Path
-) -> None:
-    server = serve(jp_mirror)
-    for feed in ("jp_mof", "jp_meti"):
-        # The real specs: their index pages are on the Internet, and must not be read.
-        result = fetch_feed(FEEDS[feed], cache_dir=tmp_path, mirror=server.url, **FAST)
-        (name,) = [file.name for file in FEEDS[feed].files]
-        assert result.urls == [f"{server.url}/{name}"]
-        assert _sha256(result.path) == _sha256(shared_lists / JP_MIRROR_FILES[name])
-    assert [path for path, _ in server.requests] == [
-        "/shisantouketsu.xlsx",
-        "/end_user_list.xlsx",
-    ]

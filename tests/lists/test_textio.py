@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from pathlib import Path
 
 import pytest
 
+from lists import open_list
 from lists.errors import ListReadError
 from lists.textio import MAX_CELL, csv_records, decoded_lines, utf8_or
 
@@ -117,3 +119,92 @@ def test_a_cell_of_exactly_the_cap_is_read(tmp_path: Path) -> None:
 def test_missing_file_is_a_list_read_error(tmp_path: Path) -> None:
     with pytest.raises(ListReadError, match="cannot read"):
         list(csv_records(tmp_path / "absent.csv", "utf-8"))
+
+
+# --- control characters --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", [b"\x00", b"\x01", b"\x07", b"\x0b", b"\x0c", b"\x1b", b"\x1f"])
+def test_c0_control_in_a_cell_is_refused_with_line_and_column(
+    tmp_path: Path, control: bytes
+) -> None:
+    path = _write(tmp_path, b"name,city\nPetrov,Moscow\nIva" + control + b"nov,Minsk\n")
+    with pytest.raises(ListReadError) as caught:
+        list(csv_records(path, "utf-8"))
+    assert caught.value.line == 3
+    what = "a NUL byte" if control == b"\x00" else f"a control character (0x{control[0]:02x})"
+    assert caught.value.message == f"{what} at column 4: a damaged file or not a text list"
+
+
+def test_control_in_a_cell_spanning_lines_names_its_physical_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, b'id,text\n1,"first line\nsecond\x00line"\n')
+    with pytest.raises(ListReadError) as caught:
+        list(csv_records(path, "utf-8"))
+    assert (caught.value.line, caught.value.message.split(" at ")[0]) == (3, "a NUL byte")
+
+
+def test_tab_carriage_return_and_line_feed_are_text(tmp_path: Path) -> None:
+    path = _write(tmp_path, b'id,text\r\n1,"a\tb\r\nc"\r\n')
+    assert list(csv_records(path, "utf-8")) == [(1, ["id", "text"]), (2, ["1", "a\tb\r\nc"])]
+
+
+@pytest.mark.parametrize("ending", [b"1,last\r\n\x1a", b"1,last\x1a", b"1,last\r\n\x1a\x1a"])
+def test_dos_end_of_file_byte_is_accepted_at_the_very_end(tmp_path: Path, ending: bytes) -> None:
+    # OFAC ends every legacy CSV file with 0x1A; its reader strips it (lists.ofac.csvfiles).
+    path = _write(tmp_path, b"id,text\r\n" + ending)
+    records = list(csv_records(path, "cp1252"))
+    assert records[0] == (1, ["id", "text"]) and records[1][1][0] == "1"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [
+        (b"id,text\r\n\x1a\r\n2,more\r\n", 2, 1),  # an end-of-file byte with lines after it
+        (b"id,text\r\n1,la\x1ast\r\n", 2, 5),  # inside a cell
+    ],
+)
+def test_end_of_file_byte_anywhere_else_is_refused(
+    tmp_path: Path, data: bytes, line: int, column: int
+) -> None:
+    path = _write(tmp_path, data)
+    with pytest.raises(ListReadError) as caught:
+        list(csv_records(path, "cp1252"))
+    assert caught.value.line == line
+    assert caught.value.message.startswith(f"a control character (0x1a) at column {column}:")
+
+
+def test_real_sdn_csv_with_a_nul_mid_file_is_refused_at_its_line(
+    tmp_path: Path, shared_lists: Path
+) -> None:
+    data = (shared_lists / "ofac" / "sdn.csv").read_bytes()
+    # Inject the NUL into the name of the record that starts after the middle of the file.
+    start = data.index(b"\r\n", len(data) // 2) + 2
+    name = data.index(b',"', start) + 3  # after the first letter of the name
+    line = data[:start].count(b"\n") + 1  # counted on the bytes, independently of the reader
+    path = tmp_path / "sdn.csv"
+    path.write_bytes(data[:name] + b"\x00" + data[name:])
+    with pytest.raises(ListReadError) as caught:
+        list(open_list(path).entities())
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: a NUL byte at column ")
+
+
+def _shared_csv_files() -> list[Path]:
+    from tests.conftest import SHARED_LISTS
+
+    return sorted(p for p in SHARED_LISTS.rglob("*") if p.suffix.lower() == ".csv")
+
+
+@pytest.mark.parametrize("path", _shared_csv_files(), ids=lambda p: p.name)
+def test_no_shared_csv_file_holds_a_control_character(path: Path) -> None:
+    # Measured with a byte regex over every shared CSV file (2026-05): the only C0 control
+    # other than tab, CR and LF is OFAC's end-of-file byte, once, as the file's last byte.
+    data = path.read_bytes()
+    controls = [m.start() for m in re.finditer(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", data)]
+    assert controls in ([], [len(data) - 1])
+    assert not controls or data.endswith(b"\x1a")
+    encoding = utf8_or(path, "cp1252")
+    # Physical lines as Python splits a binary file: at each LF, plus an unterminated last line.
+    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    with path.open("rb") as handle:
+        assert sum(1 for _ in decoded_lines(path, handle, encoding)) == lines

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from screening.service.deps import Caller, ServiceDep
+from screening.service.errors import problems
 from screening.service.models import MAX_DB_INTEGER, DecisionRequest
 from screening.workflow.recorder import (
     AlertDetail,
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/alerts", tags=["alerts"])
 AlertId = Annotated[int, Path(ge=1, le=MAX_DB_INTEGER, description="An alert's id")]
 
 
-@router.get("")
+@router.get("", responses=problems(401, 422, 501))
 def alerts(
     _: Caller,
     service: ServiceDep,
@@ -43,7 +44,7 @@ def alerts(
     )
 
 
-@router.get("/{alert_id}")
+@router.get("/{alert_id}", responses=problems(401, 404, 422, 501))
 def alert(alert_id: AlertId, _: Caller, service: ServiceDep) -> AlertDetail:
     """One alert with its hit, query, list versions and decision history."""
     detail = service.recorder().alert(alert_id)
@@ -52,7 +53,9 @@ def alert(alert_id: AlertId, _: Caller, service: ServiceDep) -> AlertDetail:
     return detail
 
 
-@router.post("/{alert_id}/decisions", status_code=201)
+@router.post(
+    "/{alert_id}/decisions", status_code=201, responses=problems(400, 401, 403, 404, 413, 422, 501)
+)
 def decide(
     alert_id: AlertId, request: DecisionRequest, analyst: Caller, service: ServiceDep
 ) -> DecisionInfo:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from screening.matching.results import Query, ScreeningResult, Thresholds
 from screening.matching.screener import QueryError, parse_schema
 from screening.service.deps import Caller, Service, ServiceDep
-from screening.service.errors import errors_text
+from screening.service.errors import errors_text, problems
 from screening.service.models import (
     BatchRequest,
     BatchResponse,
@@ -23,7 +23,7 @@ from screening.service.models import (
     fields_of,
 )
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], responses=problems(400, 401, 413, 422, 501, 503))
 
 
 @router.post("/screen")

@@ -13,22 +13,37 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
+from lists.model import Source
 from screening.coalition.profiles import DEFAULT_PROFILE, PRESETS
 from screening.coalition.rules import screen_transaction
 from screening.coalition.transactions import Transaction, build_transaction
+from screening.matching.results import dataset_ids_of
 from screening.service.deps import Caller, ServiceDep
+from screening.service.errors import problems
 from screening.service.models import NUL_REFUSED, Recorded, TxResponse, fields_of, holds_nul
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], responses=problems(400, 401, 413, 422, 501, 503))
 
 ListsParam = Annotated[
     list[str] | None,
     Query(description="Screen parties only against these sources or datasets (repeatable)"),
 ]
 ProfileName = Annotated[str, Query(description=f"Institution profile: {', '.join(PRESETS)}")]
+# The body is read as a mapping (the route words its own 422 for unknown fields and NULs); the
+# document shows the transaction's fields, and that no other field is accepted.
+TRANSACTION_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {**Transaction.model_json_schema(), "additionalProperties": False}
+            }
+        },
+    }
+}
 
 
-@router.post("/transactions/screen")
+@router.post("/transactions/screen", openapi_extra=TRANSACTION_BODY)
 def transactions_screen(
     transaction: dict[str, Any],
     requested_by: Caller,
@@ -50,6 +65,17 @@ def transactions_screen(
         )
     if holds_nul(transaction):
         raise HTTPException(422, f"body: {NUL_REFUSED}")
+    # Checked here, not only when a party is screened: a transaction without party names would
+    # otherwise answer clear to a misspelt list name. A blank name is refused too (a party
+    # query would drop it and, with no name left, screen against no list at all).
+    unknown_lists = [name for name in lists or () if not dataset_ids_of(name.strip().lower())]
+    if unknown_lists:
+        raise HTTPException(
+            422,
+            f"unknown list {', '.join(map(repr, unknown_lists))}: "
+            f"give a source ({', '.join(s.value for s in Source)}) "
+            "or a dataset id (lists.datasets)",
+        )
     service.require_lists()
     try:
         tx = build_transaction(transaction)

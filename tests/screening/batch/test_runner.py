@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
-import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ import pytest
 from lists.model import Source
 from screening.batch.names import run_batch
 from screening.batch.runner import MAX_ERRORS_KEPT, BatchSummary, run
-from screening.matching.results import ListVersionRef
+from screening.matching.results import ListVersionRef, Query, ScreeningResult, Thresholds
 from tests.screening.batch.support import ClearScreener, write_rows
 
 OFAC_7 = [
@@ -184,6 +183,9 @@ def test_progress_reports_bytes_and_rows_up_to_the_total(tmp_path: Path) -> None
     )
     size = source.stat().st_size
     assert calls[-1] == (size, size, 5000)
+    # The first row reports at once and the end reports the total, so there are always two or
+    # more calls (measured: 3 here; between them, one every 0.1 s of wall time).
+    assert len(calls) >= 2 and calls[0][2] == 1
     assert all(a[0] <= b[0] and a[2] <= b[2] for a, b in itertools.pairwise(calls))
 
 
@@ -201,13 +203,31 @@ def big_input(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
-def test_throughput_overhead_with_a_fake_screener(big_input: Path, tmp_path: Path) -> None:
-    started = time.perf_counter()
-    summary = run_batch(big_input, tmp_path / "out.jsonl", ClearScreener())
+class CountingScreener(ClearScreener):
+    """`ClearScreener` that counts its calls: the batch's work per row, without a clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
+        self.calls += 1
+        return super().screen_query(query, thresholds)
+
+
+def test_one_screener_call_and_one_record_per_row_of_a_big_input(
+    big_input: Path, tmp_path: Path
+) -> None:
+    # The speed of the batch overhead (rows/s against a plain csv-to-jsonl baseline) is
+    # measured by bench/batch_overhead.py; a wall-clock bound here would flake on a busy host.
+    screener = CountingScreener()
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(big_input, out, screener)
     assert summary.rows == summary.counts["clear"] == BIG_ROWS
-    # The real screener does ~1000 rows/s; batch overhead must stay a small part of that.
-    assert summary.rows_per_second > 5_000, summary.rows_per_second
-    assert time.perf_counter() - started < 30
+    assert screener.calls == BIG_ROWS  # no row screened twice, none skipped
+    with out.open(encoding="utf-8") as handle:
+        assert sum(1 for _ in handle) == BIG_ROWS
+    assert summary.rows_per_second > 0
 
 
 def test_memory_stays_flat_on_a_100k_row_input(big_input: Path, tmp_path: Path) -> None:
