@@ -122,8 +122,8 @@ def iter_elements(
 
 def malformed(path: Path, exc: etree.XMLSyntaxError) -> ListReadError:
     """The `ListReadError` for an XML syntax error: its line, lxml's message on one line."""
-    # libxml2 splits some messages over lines ("... indicate encoding !\nBytes: 0xE9 ...").
-    message = " ".join(str(exc.msg).split())
+    # Some libxml2 messages hold a line break ("Char 0x0 out of allowed range\n, line 1").
+    message = " ".join(str(exc.msg).split()).replace(" ,", ",")
     return ListReadError(path, f"malformed XML: {message}", line=exc.lineno or None)
 
 

@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COALITION_MAX_AGE_DAYS",
         None,
-        "`lists status --max-age` default: a dataset whose active version is older fails.",
+        "`lists status --max-age` default (7): a dataset whose active version is older is "
+        "warned about.",
     ),
     Setting(
         "COALITION_USER",

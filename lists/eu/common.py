@@ -146,7 +146,8 @@ class NameInput:
 
 def logical_order(value: str | None) -> int | None:
     text = clean(value)
-    return int(text) if text.isdigit() else None
+    # isascii: str.isdigit also accepts "²" and other digits that int() refuses.
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def build_names(candidates: Sequence[NameInput]) -> list[Name]:

@@ -374,7 +374,9 @@ def _birth(items: list[FsfBirthdate], remarks: OrderedSet) -> tuple[list[Partial
 
 def _int(value: str) -> int | None:
     text = clean(value)
-    return int(text) if text.lstrip("-").isdigit() else None
+    digits = text.lstrip("-")
+    # isascii: str.isdigit also accepts "²" and other digits that int() refuses.
+    return int(text) if digits.isascii() and digits.isdigit() else None
 
 
 def _birth_date(item: FsfBirthdate) -> PartialDate | None:

@@ -58,7 +58,8 @@ def read_records(path: Path, field_count: int, what: str) -> Iterator[tuple[int,
                 line=line,
             )
         ent_num = fields[0].strip()
-        if not ent_num.isdigit():
+        # isascii: str.isdigit also accepts "²" and other digits that int() refuses.
+        if not (ent_num.isascii() and ent_num.isdigit()):
             raise ListReadError(path, f"ent_num must be a number, found {ent_num!r}", line=line)
         yield line, int(ent_num), fields
 

@@ -87,7 +87,8 @@ def read_alias_birth(alias: etree._Element, draft: EntityDraft) -> None:
 
 
 def _year_range(first: str, last: str, circa: bool) -> PartialDate | None:
-    if not (first.isdigit() and last.isdigit()):
+    # isascii: str.isdigit also accepts "²" and other digits that int() refuses.
+    if not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
         return None
     start, end = sorted((int(first), int(last)))
     return PartialDate(

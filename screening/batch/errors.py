@@ -8,6 +8,7 @@ whole; every message is for a person and names the file.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class BatchError(Exception):
@@ -23,9 +24,14 @@ class MissingColumnError(BatchInputError):
 
     def __init__(self, role: str, message: str, available: Sequence[str]) -> None:
         self.role = role
+        self.reason = message
         self.available = list(available)
         shown = ", ".join(repr(c) for c in available) or "none"
         super().__init__(f"{message}; available columns: {shown}")
+
+    def in_file(self, path: Path) -> MissingColumnError:
+        """The same error, its message starting with the file it is about."""
+        return MissingColumnError(self.role, f"{path}: {self.reason}", self.available)
 
 
 class BatchOutputError(BatchError):

@@ -82,16 +82,28 @@ BINARY_CONTROL_SHARE = 0.25
 _SNIFF_BYTES = 64 * 1024
 _SCAN_CHUNK = 1024 * 1024
 _READ_BUFFER = 64 * 1024
-# surrogateescape turns every byte the codec cannot decode into one of these code points.
-_UNDECODED = re.compile("[\udc80-\udcff]")
+# Every byte the codec cannot decode becomes U+DC00 + byte (`_escape_undecodable`): like
+# surrogateescape, which refuses bytes below 0x80 (a UTF-16 file cut after an odd byte).
+_UNDECODABLE_BYTES = "coalition-batch-undecodable"
+_UNDECODED = re.compile("[\udc00-\udcff]")
 # C0 control characters a text row does not hold: all but tab, LF and CR.
 _CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f"
 CONTROL_CHARACTERS = re.compile(f"[{_CONTROL_CLASS}]")
 CONTROL_BYTES = re.compile(f"[{_CONTROL_CLASS}]".encode())
 # Either of the above: one search per row finds whether a row needs a closer look.
-_SUSPECT = re.compile(f"[{_CONTROL_CLASS}\udc80-\udcff]")
+_SUSPECT = re.compile(f"[{_CONTROL_CLASS}\udc00-\udcff]")
 _SHOWN_LINE_CHARS = 60
 _SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def _escape_undecodable(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    undecoded = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + byte) for byte in undecoded), error.end
+
+
+codecs.register_error(_UNDECODABLE_BYTES, _escape_undecodable)
 
 
 # -- columns ---------------------------------------------------------------------------------
@@ -240,7 +252,12 @@ def _most_consistent_delimiter(head: str, header_line: str) -> str:
     for candidate in DELIMITERS:
         if candidate not in header_line:
             continue
-        rows = [row for row in csv.reader(io.StringIO(head), delimiter=candidate) if row]
+        # newline="": lines end at CR too, as in the reading itself (a bare CR is no error).
+        sample = csv.reader(io.StringIO(head, newline=""), delimiter=candidate)
+        try:
+            rows = [row for row in sample if row]
+        except csv.Error:
+            continue  # the sample cannot be read with this delimiter at all
         width = len(rows[0])
         data = rows[1:-1]  # the last row may be cut short by the sample
         consistent = sum(len(row) == width for row in data) / len(data) if data else 1.0
@@ -357,7 +374,7 @@ class CsvInput:
             raise BatchInputError(f"{path}: {exc.strerror or exc}") from None
         buffered = io.BufferedReader(self._counter, buffer_size=_READ_BUFFER)
         self._text = io.TextIOWrapper(
-            buffered, encoding=self.encoding, errors="surrogateescape", newline=""
+            buffered, encoding=self.encoding, errors=_UNDECODABLE_BYTES, newline=""
         )
         self._lines = _Lines(self._text)
         try:
@@ -402,7 +419,7 @@ class CsvInput:
         number = 0
         while True:
             start = lines.count + 1
-            lines.start_record()
+            lines.row_chars, lines.record = 0, []  # `start_record`, inlined: once per row
             try:
                 cells = next(reader)
             except StopIteration:

@@ -27,11 +27,13 @@ header is row 0, blank rows count) and ``line`` the physical line where the row 
   ("ofac:12345 NAME (0.93); un:..."; the best `TOP_HITS_IN_CSV`) and error.
 
 A row gets decision ``error`` (with a reason) and the run goes on when it cannot be read
-(wrong field count, undecodable bytes, a stretch the CSV parser cannot read, such as an
-unbalanced quote running past `MAX_ROW_CHARS`), has an empty name, an unknown type
-(person/individual, organization/organisation/entity/company, vessel/ship and aircraft are
-understood, case-insensitively) or a value the screener rejects (an unknown country, an
-unreadable birth date, a name over 500 characters).
+(wrong field count, undecodable bytes, control characters such as NUL, an unbalanced quote
+that swallowed the lines after it, which are then read again as rows of their own, or a
+stretch past `MAX_ROW_CHARS`; `screening.batch.inputs` has the rules), has an empty name,
+an unknown type (person/individual, organization/organisation/entity/company, vessel/ship
+and aircraft are understood, case-insensitively) or a value the screener rejects (an
+unknown country, an unreadable birth date, a name over 500 characters). Blank lines get no
+record; the summary says how many were skipped.
 
 Exit codes of ``coalition batch`` (0/1/2/3 as for every ``coalition`` command):
   0  every row screened (with or without hits)
@@ -475,7 +477,10 @@ def run_batch(
     started = time.perf_counter()
     fmt = output_format(input_path, output_path)
     with CsvInput(input_path) as table:
-        columns = Columns.detect(table.keys, options.columns)
+        try:
+            columns = Columns.detect(table.keys, options.columns)
+        except MissingColumnError as exc:
+            raise exc.in_file(input_path) from None
         summary = BatchSummary(
             input_path,
             output_path,

@@ -63,8 +63,12 @@ _MAX_JSON_RECORD = 1024 * 1024
 # or a mistake, and the decoder recurses once per level.
 MAX_JSON_DEPTH = 64
 # From a position outside any string: everything up to and including the next bracket,
-# strings skipped whole. Possessive quantifiers keep it linear on any input.
-_TO_NEXT_BRACKET = re.compile(r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+([\[\]{}])', re.DOTALL)
+# strings skipped whole. Possessive quantifiers keep both patterns linear on any input.
+_TEXT = r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+'
+_TO_NEXT_BRACKET = re.compile(f"{_TEXT}([\\[\\]{{}}])", re.DOTALL)
+# A transaction as it usually is, an object of scalars and flat lists (depth 2), in one match:
+# the per-bracket loop is only for the rest.
+_SHALLOW_OBJECT = re.compile(f"\\{{(?:{_TEXT}\\[{_TEXT}\\])*+{_TEXT}\\}}", re.DOTALL)
 
 
 class TxInputError(BatchInputError):
@@ -115,7 +119,7 @@ class TxCsvInput:
                 self.fields[key] = name
         if "tx_id" not in self.fields.values():
             self.table.close()
-            raise MissingColumnError("tx_id", "no tx_id column", self.table.header)
+            raise MissingColumnError("tx_id", f"{path}: no tx_id column", self.table.header)
 
     @property
     def header(self) -> list[str]:
@@ -168,8 +172,8 @@ def _json_record(number: int, record: Any, line: int | None) -> TxRow:
         problem = f"expected a JSON object, got {type(record).__name__}"
         return TxRow(number, {}, problem=problem, line=line)
     values = _json_values(record)
-    controlled = [key for key, value in values.items() if CONTROL_CHARACTERS.search(value)]
-    if controlled:
+    if CONTROL_CHARACTERS.search("".join(values.values())):
+        controlled = [key for key, value in values.items() if CONTROL_CHARACTERS.search(value)]
         codes = control_codes("".join(values[key] for key in controlled))
         where = ", ".join(repr(key) for key in controlled)
         problem = f"control characters ({codes}) in {where}: not text"
@@ -184,7 +188,7 @@ def nests_too_deep(text: str, start: int = 0) -> bool:
     Reads only as far as that value goes (or as far as `text` goes, for a value cut short),
     without decoding it; strings are skipped, so brackets inside them do not count.
     """
-    if text[start : start + 1] not in ("[", "{"):
+    if text[start : start + 1] not in ("[", "{") or _SHALLOW_OBJECT.match(text, start):
         return False
     depth, position, match = 0, start, _TO_NEXT_BRACKET.match
     while found := match(text, position):
@@ -240,25 +244,28 @@ class JsonlInput:
 
     @staticmethod
     def _line_row(number: int, line_number: int, raw: bytes) -> TxRow:
-        def failed(problem: str) -> TxRow:
-            return TxRow(number, {}, problem=problem, line=line_number)
-
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return failed(f"not UTF-8 (byte 0x{raw[exc.start]:02X} at column {exc.start + 1})")
-        if control := CONTROL_BYTES.search(raw):
-            codes = control_codes(line)
-            return failed(f"control characters ({codes}) from column {control.start() + 1}")
-        stripped = line.lstrip()
-        deep_enough = stripped.count("[") + stripped.count("{") > MAX_JSON_DEPTH
-        if deep_enough and nests_too_deep(stripped):
-            return failed(f"nested deeper than {MAX_JSON_DEPTH} levels")
-        try:
-            record = _loads(line)
-        except json.JSONDecodeError as exc:
-            return failed(f"not valid JSON: {exc.msg}")
-        return _json_record(number, record, line_number)
+            undecodable = f"not UTF-8 (byte 0x{raw[exc.start]:02X} at column {exc.start + 1})"
+            return TxRow(number, {}, problem=undecodable, line=line_number)
+        problem = _jsonl_line_problem(line, raw)
+        if problem is None:
+            try:
+                return _json_record(number, _loads(line), line_number)
+            except json.JSONDecodeError as exc:
+                problem = f"not valid JSON: {exc.msg}"
+        return TxRow(number, {}, problem=problem, line=line_number)
+
+
+def _jsonl_line_problem(line: str, raw: bytes) -> str | None:
+    """Why a JSON line must not be decoded: control bytes, or nesting past the cap."""
+    if control := CONTROL_BYTES.search(raw):
+        return f"control characters ({control_codes(line)}) from column {control.start() + 1}"
+    stripped = line.lstrip()
+    if stripped.count("[") + stripped.count("{") > MAX_JSON_DEPTH and nests_too_deep(stripped):
+        return f"nested deeper than {MAX_JSON_DEPTH} levels"
+    return None
 
 
 def read_jsonl(path: Path) -> Iterator[TxRow]:

@@ -19,6 +19,7 @@ from screening.commands.common import (
     note,
     shown_url,
 )
+from screening.store import VersionInfo
 from screening.store.check import CheckReport, IndexFile, check_database
 from screening.store.database import make_engine, resolve_url, upgrade
 
@@ -63,18 +64,18 @@ def db_check(as_json: bool, db_url: str | None) -> None:
     exit_with(ExitCode.OK if report.ok else ExitCode.INPUT_ERROR)
 
 
-def persisted_index(
-    index_dir: Path, version_ids: Sequence[int], database_url: str
-) -> IndexFile | None:
-    """The screener's cached index for these versions (its file name is their key), if any."""
+def persisted_index(index_dir: Path, versions: Sequence[VersionInfo]) -> IndexFile | None:
+    """The screener's cached index of these versions, if there is one."""
     # The matcher's module: loaded only here, so that `db upgrade` does not pay for it.
-    from screening.matching.index import NameIndex, version_key
+    from screening.matching.index import NameIndex, identities, index_path
 
-    path = index_dir / f"{version_key(version_ids, database_url)}.pickle"
+    path = index_path(index_dir, versions)
     if not path.exists():
         return None
     index = NameIndex.load(path)
-    return IndexFile(path, len(index.entities) if index is not None else None)
+    if index is None:
+        return IndexFile(path, None)
+    return IndexFile(path, len(index.entities), index.built_from == identities(versions))
 
 
 def _render(report: CheckReport) -> None:

@@ -29,7 +29,15 @@ from screening.commands.common import (
 from screening.commands.progress import download_progress, load_progress
 from screening.store import LoadResult, diff_versions
 from screening.store.diff import DiffError
+from screening.store.store import MAX_SHRINK
 from screening.store.update import UpdateOptions, load_path, update_feeds
+
+_allow_shrink_option = click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help=f"Activate a file even if more than {MAX_SHRINK:.0%} of the active version's entries "
+    "disappear from it (refused by default: usually a partial or damaged file).",
+)
 
 # A dataset id (ofac_sdn), or a source (un) whose one dataset, or all datasets, are meant.
 SELECTOR_CHOICE = click.Choice([*(d.id for d in DATASETS), *(s.value for s in Source)])
@@ -79,13 +87,17 @@ def _report_load(path: Path, result: LoadResult) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Publication date for files that state none (OFAC legacy CSV); ignored otherwise.",
 )
+@_allow_shrink_option
 @db_option
-def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: str | None) -> None:
+def lists_load(
+    paths: tuple[Path, ...], published: dt.datetime | None, allow_shrink: bool, db_url: str | None
+) -> None:
     """Load list files into the store, each as a new dated version in one transaction.
 
     Loading content that is already stored changes nothing and says so. The newest
     publication of each source becomes its active version; older versions stay queryable.
-    A file that cannot be read in full is not stored at all (exit 1).
+    A file that cannot be read in full is not stored at all (exit 1), nor is one that would
+    make more than 10 % of the active version's entries disappear, unless --allow-shrink.
     """
     code = ExitCode.OK
     with open_store(db_url) as store:
@@ -98,6 +110,7 @@ def lists_load(paths: tuple[Path, ...], published: dt.datetime | None, db_url: s
                         published=published.date() if published else None,
                         on_start=progress.start,
                         on_entity=progress.entities,
+                        allow_shrink=allow_shrink,
                     )
             except ListReadError as exc:
                 code = ExitCode.INPUT_ERROR
@@ -156,6 +169,7 @@ _FEEDS_HELP = "Feeds (and their datasets): " + "; ".join(
     type=click.Path(path_type=Path, file_okay=False),
     help="Where downloaded files are kept (default: the user cache directory).",
 )
+@_allow_shrink_option
 @db_option
 def lists_update(
     feeds: tuple[FeedSpec, ...],
@@ -164,6 +178,7 @@ def lists_update(
     retries: int,
     max_mb: int,
     cache_dir: Path | None,
+    allow_shrink: bool,
     db_url: str | None,
 ) -> None:
     """Download lists from their official URLs (or a mirror) and load new publications.
@@ -181,6 +196,7 @@ def lists_update(
         timeout=timeout,
         retries=retries,
         max_bytes=max_mb * 1024 * 1024,
+        allow_shrink=allow_shrink,
     )
     code = ExitCode.OK
     with open_store(db_url) as store, download_progress() as on_progress:

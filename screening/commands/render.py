@@ -182,10 +182,13 @@ def recorded_screening_lines(
 
 
 def recorded_batch_line(report: RecordedBatch) -> str:
+    from screening.batch.runner import blank_lines_note
+
     decisions = ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items()))
     return (
         f"run {report.run_id}: {report.screened} of {report.rows} rows screened "
         f"({decisions or 'none'}); {report.alerts} alerts ({report.suppressed} suppressed)"
+        + blank_lines_note(report.blank)
     )
 
 

@@ -231,8 +231,10 @@ def batch(
     The encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (, ; tab |) are detected;
     columns are found by common header names (name, full_name, customer_name...; type,
     entity_type; country, nationality; dob, birth_date) unless given. A row that cannot be
-    screened (wrong field count, empty name, unknown type...) gets decision `error` and a
-    reason; the others go on. CSV output escapes cells a spreadsheet would run as formulas.
+    screened (wrong field count, an unbalanced quote, a NUL or other control character, empty
+    name, unknown type...) gets decision `error` and a reason; the others go on, and the
+    lines an unbalanced quote swallowed are screened as rows of their own. Blank lines are
+    counted, not screened. CSV output escapes cells a spreadsheet would run as formulas.
     The output appears only when the run is complete. Details: `pydoc screening.batch.names`.
 
     Exit codes: 0 every row screened (with or without hits); 1 the input is unreadable, has

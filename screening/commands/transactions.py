@@ -47,9 +47,11 @@ def tx_screen(
 
     Each transaction gets a decision (block, review, clear) and a risk score 0..100 from the
     rules in docs/rules.md; the lists that bind the institution come from --profile. A row
-    that cannot be read (bad amount, unknown country, unreadable HS code...) gets decision
-    `error` and a reason; the others go on. The CSV format is in
-    `pydoc screening.coalition.transactions`.
+    that cannot be read (bad amount, unknown country, unreadable HS code, an unbalanced
+    quote, a control character, a JSON line nested deeper than 64 levels...) gets decision
+    `error` and a reason; the others go on. Blank lines are counted, not screened. The CSV
+    format is in `pydoc screening.coalition.transactions`; the rules for malformed input in
+    `pydoc screening.batch.transactions`.
 
     Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
     the output cannot be written or no lists are loaded (no output file is left); 2 usage

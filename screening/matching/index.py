@@ -13,6 +13,11 @@ Candidates are ranked by the summed rarity of the query words that reached them 
 best are scored in full. Word rarities (inverse document frequency) are kept here too. The
 index is built once per set of active list versions and persisted (pickle, in the user cache
 directory) so a CLI spot check loads it in well under a second.
+
+The cache is keyed on what the versions are (id, dataset, file hash, load time), not on the
+database URL and ids alone: a re-created or restored database reuses version ids, and an index
+of the old lists must never answer for the new ones. The index also records the versions it was
+built from, and the screener rebuilds whenever they are not exactly the active ones.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import datetime as dt
 import gc
 import hashlib
 import heapq
+import json
 import math
 import os
 import pickle
@@ -36,10 +42,12 @@ from typing import NamedTuple
 import platformdirs
 
 from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, Source
+from screening import settings
 from screening.matching.normalize import Token, TokenKind, joined, tokenize
+from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -90,6 +98,15 @@ def normalize_identifier(value: str, kind: str | None = None) -> str:
 # of a second for a CLI spot check.
 
 
+class VersionIdentity(NamedTuple):
+    """What one list version is, as far as the index is concerned (see `built_from`)."""
+
+    id: int
+    dataset: str
+    sha256: str
+    loaded_at: str  # ISO 8601, UTC
+
+
 class IndexedName(NamedTuple):
     entity: int
     full: str
@@ -123,6 +140,8 @@ class IndexedEntity(NamedTuple):
 @dataclass
 class NameIndex:
     version_key: str
+    # The versions the index was built from: a loaded index is used only for exactly these.
+    built_from: tuple[VersionIdentity, ...] = ()
     entities: list[IndexedEntity] = field(default_factory=list)
     names: list[IndexedName] = field(default_factory=list)
     # Posting lists, flattened: key -> i, names flat[offsets[i]:offsets[i + 1]]. One array
@@ -236,20 +255,38 @@ class NameIndex:
         return index if isinstance(index, NameIndex) else None
 
 
-INDEX_DIR_ENV = "COALITION_INDEX_DIR"
-
-
 def default_index_dir() -> Path:
     """``$COALITION_INDEX_DIR``, else ``index/`` in the user cache directory."""
-    configured = os.environ.get(INDEX_DIR_ENV)
+    configured = settings.get("COALITION_INDEX_DIR")
     if configured:
         return Path(configured)
     return Path(platformdirs.user_cache_dir("coalition-screening")) / "index"
 
 
-def version_key(version_ids: Iterable[int], database_url: str) -> str:
-    material = f"{INDEX_FORMAT}|{database_url}|{sorted(version_ids)}"
+def identities(versions: Iterable[VersionInfo]) -> tuple[VersionIdentity, ...]:
+    """The identity of each version, in id order (the order of the active list does not count)."""
+    return tuple(
+        sorted(
+            VersionIdentity(v.id, v.dataset, v.sha256, _utc(v.loaded_at).isoformat())
+            for v in versions
+        )
+    )
+
+
+def version_key(versions: Iterable[VersionInfo]) -> str:
+    """The cache key (file name) of the index of these versions, and of this index format."""
+    material = json.dumps([INDEX_FORMAT, [list(i) for i in identities(versions)]])
     return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+def index_path(index_dir: Path, versions: Iterable[VersionInfo]) -> Path:
+    """Where the index of these versions is persisted."""
+    return index_dir / f"{version_key(versions)}.pickle"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite returns the stored time without its zone, PostgreSQL with it: one spelling for both.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _token_keys(token: Token) -> list[str]:
@@ -285,10 +322,16 @@ def _deletions(word: str) -> set[str]:
 
 
 def build_index(
-    entities: Iterable[tuple[int, Entity]], key: str, progress: object = None
+    entities: Iterable[tuple[int, Entity]],
+    key: str,
+    progress: object = None,
+    built_from: tuple[VersionIdentity, ...] = (),
 ) -> NameIndex:
-    """Index (version id, entity) pairs: names, keys, identifier lookups, weights, links."""
-    index = NameIndex(version_key=key)
+    """Index (version id, entity) pairs: names, keys, identifier lookups, weights, links.
+
+    `built_from` records the versions the pairs come from (`identities`).
+    """
+    index = NameIndex(version_key=key, built_from=built_from)
     postings: dict[str, list[int]] = defaultdict(list)
     # One object per distinct token, shared by every name that has it (smaller, faster cache).
     token_pool: dict[Token, Token] = {}

@@ -92,7 +92,10 @@ class Query(BaseModel):
     def _known_lists(cls, values: list[str] | None) -> list[str] | None:
         if values is None:
             return None
-        cleaned = [value.strip().lower() for value in values if value.strip()]
+        cleaned = [value.strip().lower() for value in values]
+        # An empty or blank name would filter out every list and answer `clear`: refuse it.
+        if not cleaned or "" in cleaned:
+            raise ValueError("a blank list name (give sources or dataset ids, or no lists)")
         unknown = [value for value in cleaned if not dataset_ids_of(value)]
         if unknown:
             raise ValueError(

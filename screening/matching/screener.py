@@ -27,8 +27,9 @@ from screening.matching.index import (
     NameIndex,
     build_index,
     default_index_dir,
+    identities,
+    index_path,
     normalize_identifier,
-    version_key,
 )
 from screening.matching.normalize import TokenKind, tokenize
 from screening.matching.results import (
@@ -122,16 +123,20 @@ class Screener:
     def refresh(self) -> bool:
         """Use the store's current active versions; returns True when the index changed."""
         versions = self.store.active_versions()
-        key = version_key((v.id for v in versions), self.store.url)
-        if self._state is not None and self._state[1].version_key == key:
+        built_from = identities(versions)
+        if self._state is not None and self._state[1].built_from == built_from:
             return False
         with self._lock:
-            if self._state is not None and self._state[1].version_key == key:
+            if self._state is not None and self._state[1].built_from == built_from:
                 return False
-            path = self.index_dir / f"{key}.pickle"
+            path = index_path(self.index_dir, versions)
             index = NameIndex.load(path)
-            if index is None or index.version_key != key:
-                index = build_index(self._stored_entities(versions), key)
+            # The file name is a hash: the index itself must say it was built from exactly
+            # these versions (an older layout, a collision or a copied file never answers).
+            if index is None or index.built_from != built_from:
+                index = build_index(
+                    self._stored_entities(versions), path.stem, built_from=built_from
+                )
                 index.save(path)
             self._state = (versions, index)
         return True

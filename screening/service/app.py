@@ -6,8 +6,10 @@ middleware, the error handler, and one router per area (routers/). Every endpoin
 (`coalition keys create NAME`). One `Screener` is shared by all requests; a watcher thread
 (refresh.py) polls the store every ``refresh_seconds`` and swaps in the index of newly loaded
 list versions, so requests never wait for an index build and always see one consistent index.
+There are no ``/docs`` or ``/redoc`` pages: they load their scripts from a CDN.
 
-Errors are JSON ``{"detail": "<one line for a person>"}``: 401 missing or bad key, 403 a
+Errors are JSON ``{"detail": "<one line for a person>"}``, declared per route in the OpenAPI
+document (errors.py `problems`): 400 a body that is not JSON, 401 missing or bad key, 403 a
 decision in another analyst's name, 404 unknown alert, 413 body above ``max_body_bytes``, 422 a
 value that cannot be understood (unknown type, unreadable birth date, bad transaction field,
 unknown field, id out of range), 501 alerts when the records module is absent, 503 screening

@@ -45,7 +45,7 @@ from screening.store.schema import (
     ListVersion,
     StoredEntity,
 )
-from screening.store.store import ListStore
+from screening.store.store import ListStore, VersionInfo
 
 # Rows named in a finding at most; the finding still gives the full count.
 SHOWN = 5
@@ -87,14 +87,16 @@ class CheckReport(BaseModel):
 
 @dataclass(frozen=True)
 class IndexFile:
-    """A persisted name index: where it is, and how many entities it holds (None: unreadable)."""
+    """A persisted name index: where it is, how many entities it holds (None: the file cannot
+    be read), and whether it says it was built from exactly the versions asked about."""
 
     path: Path
     entities: int | None
+    built_from_these: bool = True
 
 
-# (index directory, active version ids, database URL) -> the index file for them, None if absent.
-IndexProbe = Callable[[Path, Sequence[int], str], IndexFile | None]
+# (index directory, active versions) -> their persisted index file, None when there is none.
+IndexProbe = Callable[[Path, Sequence[VersionInfo]], IndexFile | None]
 
 
 def check_database(
@@ -358,7 +360,7 @@ def _check_index(store: ListStore, report: CheckReport, index_dir: Path, probe: 
         return
     expected = sum(v.entity_count for v in active)
     try:
-        found = probe(index_dir, [v.id for v in active], store.url)
+        found = probe(index_dir, active)
     except OSError as exc:
         report.add("index", Severity.WARNING, f"{index_dir}: cannot be read ({exc.strerror})")
         return
@@ -375,7 +377,14 @@ def _check_index(store: ListStore, report: CheckReport, index_dir: Path, probe: 
             Severity.WARNING,
             f"{found.path} cannot be read: the next screening rebuilds it",
         )
+    elif not found.built_from_these:
+        report.add(
+            "index",
+            Severity.WARNING,
+            f"{found.path} was built from other versions: the next screening rebuilds it",
+        )
     elif found.entities != expected:
+        # The screener would use this file: screenings would miss entries, or see stale ones.
         report.add(
             "index",
             Severity.ERROR,

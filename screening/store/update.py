@@ -35,6 +35,7 @@ def load_path(
     published: dt.date | None = None,
     on_start: Callable[[str], None] | None = None,
     on_entity: Callable[[int], None] | None = None,
+    allow_shrink: bool = False,
 ) -> LoadResult:
     """Store the list file (or OFAC CSV directory) at `path` as a new version.
 
@@ -50,6 +51,7 @@ def load_path(
         published_on=published,
         published_from="given" if published else None,
         on_entity=on_entity,
+        allow_shrink=allow_shrink,
     )
 
 
@@ -62,6 +64,7 @@ class UpdateOptions:
     timeout: float = 60.0
     retries: int = 3
     max_bytes: int = DEFAULT_MAX_BYTES
+    allow_shrink: bool = False  # see `ListStore.load`
 
 
 @dataclass(frozen=True)
@@ -113,14 +116,16 @@ def update_feeds(
             yield FeedUpdate(feed, error=str(exc))  # the message names the feed
             continue
         try:
-            result = _load_download(store, feed, fetched)
+            result = _load_download(store, feed, fetched, options.allow_shrink)
         except ListReadError as exc:
             yield FeedUpdate(feed, fetched.path, fetched.changed, error=f"{feed.name}: {exc}")
             continue
         yield FeedUpdate(feed, fetched.path, fetched.changed, result=result)
 
 
-def _load_download(store: ListStore, feed: FeedSpec, fetched: FetchResult) -> LoadResult:
+def _load_download(
+    store: ListStore, feed: FeedSpec, fetched: FetchResult, allow_shrink: bool = False
+) -> LoadResult:
     """Store a fetched feed; `ListReadError` when it is unreadable or another source's list."""
     listed = open_list(fetched.path)
     if listed.source is not feed.source:
@@ -133,4 +138,5 @@ def _load_download(store: ListStore, feed: FeedSpec, fetched: FetchResult) -> Lo
         published_on=published,
         published_from="http" if published else None,
         origin=", ".join(fetched.urls),
+        allow_shrink=allow_shrink,
     )

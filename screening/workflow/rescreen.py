@@ -155,10 +155,12 @@ class RecordedBatch:
     alerts: int = 0
     suppressed: int = 0
     errors: list[str] = field(default_factory=list)
+    blank: int = 0  # blank lines of the file: counted, not screened, not rows
 
     def counts(self) -> dict[str, object]:
         return {
             "rows": self.rows,
+            "blank": self.blank,
             "screened": self.screened,
             "decisions": self.decisions,
             "alerts": self.alerts,
@@ -264,6 +266,7 @@ class _RecordingSink(AbstractContextManager[Callable[[_ScreenedRow], None]]):
             return  # the run stays unfinished, as any interrupted run
         report, summary = self.report, self._summary
         report.rows = summary.rows
+        report.blank = summary.blank
         report.screened = summary.rows - summary.error
         report.decisions = {
             decision: count

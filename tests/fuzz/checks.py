@@ -22,6 +22,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,11 @@ _BATCH_DECISIONS = {"match", "review", "clear", "error"}
 
 
 class PropertyViolation(AssertionError):
-    """A reader's answer breaks the fuzz property (the message says which part)."""
+    """A reader's answer breaks the fuzz property: `kind` says which part, the message how."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        self.kind = kind
+        super().__init__(f"{kind}: {detail}")
 
 
 @dataclass(frozen=True)
@@ -73,19 +78,16 @@ def write_files(folder: Path, seed: Seed, data: bytes) -> Path:
 # -- what the bytes could hold ---------------------------------------------------------------
 
 
-def _texts(data: bytes) -> list[str]:
-    # The bytes read every way a reader might: 8-bit, and UTF-16 in both byte orders and both
-    # alignments (a NUL inserted into UTF-16 shifts everything after it by one byte).
-    texts = [data.decode("latin-1")]
-    for start in (0, 1):
-        for codec in ("utf-16-le", "utf-16-be"):
-            texts.append(data[start:].decode(codec, errors="replace"))
-    return texts
+def _views(data: bytes) -> list[bytes]:
+    # Record tags and line breaks are ASCII. In UTF-16 or UTF-32 (any byte order, any
+    # alignment: a NUL inserted into UTF-16 shifts what follows by one byte) an ASCII character
+    # is its own byte plus NULs, so the bytes without their NULs show every one of them.
+    return [data, data.replace(b"\0", b"")]
 
 
 def line_capacity(data: bytes) -> int:
     """One more than the line breaks in any decoding: no line-based reader yields more rows."""
-    return 1 + max(len(_LINE_BREAKS.findall(text.encode("utf-8"))) for text in _texts(data))
+    return 1 + max(len(_LINE_BREAKS.findall(view)) for view in _views(data))
 
 
 def _xlsx_rows(workbook: bytes) -> int | None:
@@ -104,10 +106,10 @@ def capacity(seed: Seed, data: bytes) -> int:
         return rows if rows is not None else (_xlsx_rows(seed.data) or 0)
     tag = RECORD_TAGS.get(seed.name)
     if tag is not None:
-        start = re.compile(rf"<(?:{tag})[\s>/]")
-        return max(len(start.findall(text)) for text in _texts(data))
+        start = re.compile(rf"<(?:{tag})[\s>/]".encode())
+        return max(len(start.findall(view)) for view in _views(data))
     if seed.name == "tx-json":
-        return 1 + max(text.count(",") for text in _texts(data))
+        return 1 + max(view.count(b",") for view in _views(data))
     # Line-based files; for the OFAC set every companion file's lines count as well.
     others = sum(line_capacity(c) for name, c in seed.files.items() if name != seed.target)
     return line_capacity(data) + others
@@ -120,12 +122,13 @@ def check_refusal(error: Exception, path: Path) -> str:
     """The message of a refusal, after checking it is one line and names the file."""
     message = str(error)
     if "\n" in message or "\r" in message:
-        raise PropertyViolation(f"{type(error).__name__} message is not one line: {message!r}")
+        raise PropertyViolation(f"{type(error).__name__} message is not one line", repr(message))
     named = [str(path)]
     if path.is_dir():  # an OFAC CSV directory: naming the member file at fault is as good
         named += [str(member) for member in path.iterdir()]
     if not any(name in message for name in named):
-        raise PropertyViolation(f"{type(error).__name__} message does not name {path}: {message!r}")
+        kind = f"{type(error).__name__} message does not name the file"
+        raise PropertyViolation(kind, f"{path} not in {message!r}")
     return message
 
 
@@ -141,12 +144,12 @@ def read_list(folder: Path, seed: Seed, data: bytes) -> Verdict:
         return Verdict(False, error=check_refusal(error, path))
     for entity in entities:
         if not isinstance(entity, Entity):
-            raise PropertyViolation(f"not an Entity: {type(entity).__name__}")
+            raise PropertyViolation("not an Entity", type(entity).__name__)
         # A reader that built the model without validation (model_construct) is caught here.
         Entity.model_validate(entity.model_dump(by_alias=True))
     most = capacity(seed, data)
     if len(entities) > most:
-        raise PropertyViolation(f"{len(entities)} entities from bytes that hold at most {most}")
+        raise PropertyViolation("more entities than records", f"{len(entities)} > {most}")
     return Verdict(True, len(entities))
 
 
@@ -162,12 +165,13 @@ def store_and_check(folder: Path, seed: Seed, data: bytes) -> Verdict:
             message = check_refusal(error, path)
             left = store.versions()
             if left:
-                raise PropertyViolation(f"a refused file left {len(left)} versions: {message}")
+                kind = "a refused file left versions"
+                raise PropertyViolation(kind, f"{left}: {message}") from None
             return Verdict(False, error=message)
         stored = sum(part.version.entity_count for part in result.datasets)
         read = sum(1 for _ in open_list(path).entities())
         if stored != read:
-            raise PropertyViolation(f"stored {stored} entities, the reader yields {read}")
+            raise PropertyViolation("stored count differs", f"stored {stored}, read {read}")
         return Verdict(True, stored)
     finally:
         store.engine.dispose()
@@ -181,16 +185,16 @@ def run_party_batch(folder: Path, seed: Seed, data: bytes) -> Verdict:
         summary = run_batch(path, output, FakeScreener(), BatchOptions())
     except BatchInputError as error:
         if output.exists():
-            raise PropertyViolation(f"output left behind after a refusal: {error}") from None
+            raise PropertyViolation("output left after a refusal", str(error)) from None
         return Verdict(False, error=check_refusal(error, path))
     records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     if len(records) != summary.rows:
-        raise PropertyViolation(f"{len(records)} records for {summary.rows} rows")
+        raise PropertyViolation("records differ from rows", f"{len(records)} != {summary.rows}")
     for record in records:
         _check_row(record["decision"] in _BATCH_DECISIONS, record["decision"], record["error"])
     most = line_capacity(data)
     if len(records) > most:
-        raise PropertyViolation(f"{len(records)} records from bytes that hold at most {most}")
+        raise PropertyViolation("more records than lines", f"{len(records)} > {most}")
     return Verdict(True, len(records))
 
 
@@ -206,12 +210,24 @@ def read_tx(folder: Path, seed: Seed, data: bytes) -> Verdict:
         _check_row((row.transaction is None) != (row.problem is None), decision, row.problem)
     most = capacity(seed, data)
     if len(rows) > most:
-        raise PropertyViolation(f"{len(rows)} rows from bytes that hold at most {most}")
+        raise PropertyViolation("more rows than records", f"{len(rows)} > {most}")
     return Verdict(True, len(rows))
 
 
 def _check_row(well_formed: bool, decision: str, problem: str | None) -> None:
     if not well_formed:
-        raise PropertyViolation(f"row neither read nor refused: {decision} / {problem!r}")
+        raise PropertyViolation("row neither read nor refused", f"{decision} / {problem!r}")
     if decision == "error" and (not problem or "\n" in problem or "\r" in problem):
-        raise PropertyViolation(f"row error reason is not one line: {problem!r}")
+        raise PropertyViolation("row error reason is not one line", repr(problem))
+
+
+Check = Callable[[Path, Seed, bytes], Verdict]
+
+
+def check_for(reader: str) -> Check:
+    """The property check of a reader named as in `tests.fuzz.seeds.READERS`."""
+    if reader == "batch-csv":
+        return run_party_batch
+    if reader.startswith("tx-"):
+        return read_tx
+    return read_list

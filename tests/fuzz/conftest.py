@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.fuzz.seeds import LIST_SEEDS, Seed, party_seed, transaction_seeds
+from tests.fuzz.seeds import Seed, build_seed
 
 
 @pytest.fixture(scope="session")
@@ -20,12 +20,7 @@ def seed_of() -> Callable[[str], Seed]:
 
     def get(name: str) -> Seed:
         if name not in built:
-            if name in LIST_SEEDS:
-                built[name] = LIST_SEEDS[name]()
-            elif name == "batch-csv":
-                built[name] = party_seed()
-            else:
-                built.update(transaction_seeds())
+            built[name] = build_seed(name)
         return built[name]
 
     return get

@@ -9,7 +9,9 @@ Text files (CSV, XML, JSON) get one to three of:
   save it as UTF-16 (with and without a byte order mark), cp1252 or latin-1 (an editor's
   "Save as"); characters the target cannot hold become ``?``;
 - ``duplicate``: repeat one to three consecutive lines (a re-sent block, a bad merge);
-- ``remove``: drop one to three consecutive lines (a lost block, a hand edit).
+- ``remove``: drop one to three consecutive lines (a lost block, a hand edit);
+- ``lookalike``: replace one ASCII digit by a superscript, Arabic-Indic or fullwidth digit
+  (text pasted from a word processor; ``str.isdigit`` accepts "²", ``int`` does not).
 
 XLSX workbooks (zip archives) get one of: ``truncate`` and ``flip`` and ``nul`` on the archive
 bytes (a damaged download: the zip directory or a member's CRC no longer fits), ``member``: one
@@ -27,12 +29,16 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.fuzz.seeds import fixed_time
+
 # Encodings an editor or a spreadsheet program offers when a file is saved again.
 REENCODINGS = ("utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1")
+# Characters that str.isdigit() accepts but int() refuses (superscripts), or that int() reads
+# although they are not ASCII (Arabic-Indic, fullwidth): pasted from a word processor.
+LOOKALIKE_DIGITS = ("²", "³", "¹", "٣", "３")
 _BIG = 1 << 30
 
 
@@ -63,9 +69,6 @@ class Mutant:
 
     def __repr__(self) -> str:
         return f"Mutant({self.description!r}, {len(self.data)} bytes)"
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self))
 
 
 def own_text(data: bytes) -> str:
@@ -124,17 +127,37 @@ def _lines(kind: str, line: int, count: int) -> Mutation:
     return Mutation(f"{kind}:line{line}x{count}", apply)
 
 
-_offsets = st.integers(min_value=0, max_value=_BIG)
+def _lookalike(occurrence: int, digit: str) -> Mutation:
+    def apply(data: bytes) -> bytes:
+        positions = [at for at, byte in enumerate(data) if 0x30 <= byte <= 0x39]
+        if not positions:
+            return data
+        at = positions[occurrence % len(positions)]
+        try:
+            data.decode("utf-8")
+            replacement = digit.encode("utf-8")
+        except UnicodeDecodeError:  # an 8-bit file: cp1252 holds the superscripts only
+            replacement = digit.encode("cp1252", errors="replace")
+        return data[:at] + replacement + data[at + 1 :]
 
-TEXT_MUTATIONS: st.SearchStrategy[Mutation] = st.one_of(
+    return Mutation(f"lookalike:digit{occurrence}={digit}", apply)
+
+
+_offsets = st.integers(min_value=0, max_value=_BIG)
+# The byte-level mutations, which apply to any file, an XLSX archive included.
+BYTE_MUTATIONS: st.SearchStrategy[Mutation] = st.one_of(
     st.builds(_truncate, _offsets),
     st.builds(
         _flip,
         st.lists(st.tuples(_offsets, st.integers(1, 255)), min_size=1, max_size=8),
     ),
     st.builds(_nul, _offsets, st.integers(1, 4)),
+)
+TEXT_MUTATIONS: st.SearchStrategy[Mutation] = st.one_of(
+    BYTE_MUTATIONS,
     st.builds(_reencode, st.sampled_from(REENCODINGS)),
     st.builds(_lines, st.sampled_from(("duplicate", "remove")), _offsets, st.integers(1, 3)),
+    st.builds(_lookalike, _offsets, st.sampled_from(LOOKALIKE_DIGITS)),
 )
 
 
@@ -158,7 +181,7 @@ def _rezip(workbook: bytes, change: Callable[[str, bytes], bytes | None]) -> byt
         for member in source.infolist():
             content = change(member.filename, source.read(member))
             if content is not None:
-                target.writestr(member.filename, content)
+                target.writestr(fixed_time(member.filename), content)
     return output.getvalue()
 
 
@@ -171,15 +194,7 @@ def xlsx_mutants(draw: st.DrawFn, workbook: bytes) -> Mutant:
     """`workbook` damaged as an archive, in one member's content, or missing a member."""
     kind = draw(st.sampled_from(("archive", "member", "drop")))
     if kind == "archive":
-        step = draw(
-            st.one_of(
-                st.builds(_truncate, _offsets),
-                st.builds(
-                    _flip, st.lists(st.tuples(_offsets, st.integers(1, 255)), min_size=1, max_size=8)
-                ),
-                st.builds(_nul, _offsets, st.integers(1, 4)),
-            )
-        )
+        step = draw(BYTE_MUTATIONS)
         return Mutant(step.apply(workbook), (f"archive {step.description}",))
     name = draw(st.sampled_from(members(workbook)))
     if kind == "drop":

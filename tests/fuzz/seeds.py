@@ -3,8 +3,12 @@
 Each list format gets one seed: the first records of a real published file, closed so that the
 excerpt is itself a valid file of that format (XML: cut after the n-th record's closing tag and
 the enclosing elements closed; CSV: cut after the n-th record at a line end outside quotes;
-XLSX: a new workbook holding the first rows of every sheet, written with openpyxl). Seeds are
-small (a few KiB to ~120 KiB) so that one fuzz example reads in milliseconds. The batch and
+XLSX: a new workbook holding the first rows of each sheet, written with openpyxl, its strings
+then moved to a shared string table as in the official files; OFAC legacy CSV: a directory of
+the first sdn.csv rows and their alt.csv/add.csv rows). The OFAC Advanced, FCDO and EU FSF XML
+seeds are the real excerpts in the shared fixtures as they are; no real EU CSV is published
+here, so its seed is the test suite's conversion of the EU XML excerpt. Seeds are small (a few
+KiB to ~120 KiB) so that one fuzz example reads in milliseconds. The batch and
 transaction seeds are built from real list data too: a party file is the start of the real US
 Consolidated Screening List CSV (it has a ``name`` column), and the transactions carry real
 names and countries from it and real HS codes from ``reference/chpl.csv``.
@@ -20,7 +24,7 @@ import json
 import warnings
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -57,11 +61,15 @@ class Seed:
     target: str
     opened: str
     is_xlsx: bool = False
-    companions: tuple[str, ...] = field(default=())
 
     @property
     def data(self) -> bytes:
         return self.files[self.target]
+
+
+def single(name: str, file_name: str, data: bytes, is_xlsx: bool = False) -> Seed:
+    """A seed of one file, handed to the reader as it is."""
+    return Seed(name, {file_name: data}, target=file_name, opened=file_name, is_xlsx=is_xlsx)
 
 
 # -- cutting real files ------------------------------------------------------------------------
@@ -99,6 +107,8 @@ def xlsx_head(source: Path, rows: int, sheets: int | None = None) -> bytes:
         original = openpyxl.load_workbook(source, read_only=True, data_only=True)
     copy = openpyxl.Workbook()
     copy.remove(copy.active)  # type: ignore[arg-type]
+    # The original's save times (MOF's publication date is its last save), not the clock's:
+    # the same seed on every run, so that derandomized examples are the same on every run.
     try:
         for sheet in original.worksheets[:sheets]:
             target = copy.create_sheet(sheet.title)
@@ -108,22 +118,34 @@ def xlsx_head(source: Path, rows: int, sheets: int | None = None) -> bytes:
         original.close()
     buffer = io.BytesIO()
     copy.save(buffer)
-    return with_shared_strings(buffer.getvalue())
+    with zipfile.ZipFile(source) as archive:
+        names = archive.namelist()
+        core = archive.read("docProps/core.xml") if "docProps/core.xml" in names else b""
+    return with_shared_strings(buffer.getvalue(), core)
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SHARED = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _SHARED_RELATION = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 )
 
 
-def with_shared_strings(workbook: bytes) -> bytes:
+def fixed_time(name: str) -> zipfile.ZipInfo:
+    """A deflated zip member dated 1980-01-01: an archive's bytes never depend on the clock."""
+    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    return member
+
+
+def with_shared_strings(workbook: bytes, core: bytes) -> bytes:
     """The workbook with its inline strings moved to a shared string table, as Excel saves it.
 
     openpyxl writes every string inline, non-ASCII ones as character references; the official
     workbooks keep them in ``xl/sharedStrings.xml`` as UTF-8, which is where the sniffers look
-    for a publisher's header words.
+    for a publisher's header words. The core properties become `core`, the original's (openpyxl
+    stamps the current time, and MOF's publication date is its last save), or none if empty:
+    the same seed on every run, so that derandomized examples are the same on every run.
     """
     strings: dict[str, int] = {}
     source = zipfile.ZipFile(io.BytesIO(workbook))
@@ -133,8 +155,10 @@ def with_shared_strings(workbook: bytes) -> bytes:
             content = source.read(member)
             if member.filename.startswith("xl/worksheets/sheet"):
                 content = _share(content, strings)
+            elif member.filename == "docProps/core.xml":
+                content = core
             elif member.filename == "[Content_Types].xml":
-                override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SHARED_TYPE}"/>'
+                override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SHARED}"/>'
                 content = content.replace(b"</Types>", override.encode() + b"</Types>")
             elif member.filename == "xl/_rels/workbook.xml.rels":
                 relation = f'<Relationship Id="rIdShared" Type="{_SHARED_RELATION}" '
@@ -142,7 +166,8 @@ def with_shared_strings(workbook: bytes) -> bytes:
                 content = content.replace(
                     b"</Relationships>", relation.encode() + b"</Relationships>"
                 )
-            target.writestr(member.filename, content)
+            if content:
+                target.writestr(fixed_time(member.filename), content)
         table = etree.Element(f"{{{_MAIN}}}sst", nsmap={None: _MAIN})
         table.set("count", str(len(strings)))
         table.set("uniqueCount", str(len(strings)))
@@ -151,7 +176,8 @@ def with_shared_strings(workbook: bytes) -> bytes:
             cell.text = text
             cell.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         target.writestr(
-            "xl/sharedStrings.xml", etree.tostring(table, xml_declaration=True, encoding="UTF-8")
+            fixed_time("xl/sharedStrings.xml"),
+            etree.tostring(table, xml_declaration=True, encoding="UTF-8"),
         )
     return output.getvalue()
 
@@ -192,10 +218,13 @@ def _ofac_legacy_directory() -> Seed:
 
     return Seed(
         name="ofac-legacy-csv",
-        files={"sdn.csv": primary, "alt.csv": companion("alt.csv"), "add.csv": companion("add.csv")},
+        files={
+            "sdn.csv": primary,
+            "alt.csv": companion("alt.csv"),
+            "add.csv": companion("add.csv"),
+        },
         target="sdn.csv",
         opened=".",
-        companions=("alt.csv", "add.csv"),
     )
 
 
@@ -203,15 +232,14 @@ def _xml(name: str, relative: str, record_end: bytes, closing: bytes) -> Callabl
     def build() -> Seed:
         data = (SHARED_LISTS / relative).read_bytes()
         excerpt = xml_excerpt(data, record_end, XML_RECORDS, closing)
-        file_name = Path(relative).name
-        return Seed(name=name, files={file_name: excerpt}, target=file_name, opened=file_name)
+        return single(name, Path(relative).name, excerpt)
 
     return build
 
 
 def _whole(name: str, path: Path) -> Callable[[], Seed]:
     def build() -> Seed:
-        return Seed(name=name, files={path.name: path.read_bytes()}, target=path.name, opened=path.name)
+        return single(name, path.name, path.read_bytes())
 
     return build
 
@@ -219,8 +247,7 @@ def _whole(name: str, path: Path) -> Callable[[], Seed]:
 def _csv(name: str, relative: str) -> Callable[[], Seed]:
     def build() -> Seed:
         excerpt = csv_excerpt((SHARED_LISTS / relative).read_bytes(), CSV_RECORDS)
-        file_name = Path(relative).name
-        return Seed(name=name, files={file_name: excerpt}, target=file_name, opened=file_name)
+        return single(name, Path(relative).name, excerpt)
 
     return build
 
@@ -229,11 +256,8 @@ def _xlsx(
     name: str, relative: str, rows: int = XLSX_ROWS, sheets: int | None = None
 ) -> Callable[[], Seed]:
     def build() -> Seed:
-        file_name = Path(relative).name
         data = xlsx_head(SHARED_LISTS / relative, rows, sheets)
-        return Seed(
-            name=name, files={file_name: data}, target=file_name, opened=file_name, is_xlsx=True
-        )
+        return single(name, Path(relative).name, data, is_xlsx=True)
 
     return build
 
@@ -244,8 +268,7 @@ def _un() -> Seed:
     entities_start = data.index(b"<ENTITIES>")
     entities = xml_excerpt(data[entities_start:], b"</ENTITY>", XML_RECORDS // 2, b"")
     excerpt = individuals + b"  " + entities + b"  </ENTITIES>\n</CONSOLIDATED_LIST>\n"
-    return Seed(name="un-xml", files={"consolidated.xml": excerpt}, target="consolidated.xml",
-                opened="consolidated.xml")
+    return single("un-xml", "consolidated.xml", excerpt)
 
 
 LIST_SEEDS: dict[str, Callable[[], Seed]] = {
@@ -298,13 +321,13 @@ def party_seed() -> Seed:
         (SHARED_LISTS / "us_csl" / "fixtures" / "watchman_2023-11" / "csl.csv").read_bytes(),
         PARTY_ROWS,
     )
-    return Seed(name="batch-csv", files={"parties.csv": data}, target="parties.csv",
-                opened="parties.csv")
+    return single("batch-csv", "parties.csv", data)
 
 
 def _hs_codes(count: int) -> list[str]:
     with (SHARED / "reference" / "chpl.csv").open(encoding="utf-8", newline="") as handle:
-        return [row["hs_code_dotted"] for row, _ in zip(csv.DictReader(handle), range(count))]
+        rows = csv.DictReader(handle)
+        return [row["hs_code_dotted"] for row, _ in zip(rows, range(count), strict=False)]
 
 
 def transactions() -> list[dict[str, str]]:
@@ -341,6 +364,17 @@ def transaction_seeds() -> dict[str, Seed]:
     as_json = json.dumps(records, ensure_ascii=False, indent=1).encode()
     seeds = {}
     for kind, data in (("csv", as_csv), ("jsonl", as_jsonl), ("json", as_json)):
-        name = f"transactions.{kind}"
-        seeds[f"tx-{kind}"] = Seed(name=f"tx-{kind}", files={name: data}, target=name, opened=name)
+        seeds[f"tx-{kind}"] = single(f"tx-{kind}", f"transactions.{kind}", data)
     return seeds
+
+
+def build_seed(name: str) -> Seed:
+    """The seed of a reader by name: a list format name, ``batch-csv`` or ``tx-csv/jsonl/json``."""
+    if name in LIST_SEEDS:
+        return LIST_SEEDS[name]()
+    if name == "batch-csv":
+        return party_seed()
+    return transaction_seeds()[name]
+
+
+READERS: tuple[str, ...] = (*LIST_SEEDS, "batch-csv", "tx-csv", "tx-jsonl", "tx-json")

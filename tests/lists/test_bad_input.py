@@ -23,6 +23,8 @@ from lists import open_list
 from lists.errors import ListReadError, UnknownFormatError
 
 UN_CURRENT = "un/consolidated.xml"
+CA_CURRENT = "ca/sema-lmes.xml"
+HEAD_BYTES = 64 * 1024  # what format detection reads (lists.base.HEAD_BYTES)
 UN_EXCERPT_RECORDS = 3
 PASSWD = Path("/etc/passwd")
 
@@ -141,6 +143,50 @@ def latin1_declared_utf8(tmp_path: Path, shared_lists: Path) -> BadFile:
     )
 
 
+def _garbled(tmp_path: Path, source: Path, tag: bytes, garbage: bytes, name: str) -> BadFile:
+    """The real file with the first `tag` after byte 5,000 garbled: a syntax error inside
+    the first 64 KiB, which format detection parses to find the root element."""
+    data = source.read_bytes()
+    at = data.index(tag, 5_000)
+    assert at < HEAD_BYTES
+    path = tmp_path / name
+    path.write_bytes(data[:at] + garbage + data[at + len(tag) :])
+    # The line is counted on the bytes; the message must not call the file an unknown format.
+    return BadFile(path, line=data[:at].count(b"\n") + 1, says="malformed XML: ")
+
+
+def garbled_un_head(tmp_path: Path, shared_lists: Path) -> BadFile:
+    return _garbled(
+        tmp_path, shared_lists / UN_CURRENT, b"<FIRST_NAME>", b"<FIRST NAME<>", "un.xml"
+    )
+
+
+def garbled_canada_head(tmp_path: Path, shared_lists: Path) -> BadFile:
+    return _garbled(tmp_path, shared_lists / CA_CURRENT, b"<record>", b"<record <", "sema.xml")
+
+
+def garbled_root_tag(tmp_path: Path, shared_lists: Path) -> BadFile:
+    # The root element's own tag is broken: the first element name in the bytes stands in.
+    data = (shared_lists / UN_CURRENT).read_bytes()
+    root = data.index(b"<CONSOLIDATED_LIST")
+    path = tmp_path / "root.xml"
+    path.write_bytes(data.replace(b"<CONSOLIDATED_LIST", b"<CONSOLIDATED_LIST a=b", 1))
+    return BadFile(path, line=data[:root].count(b"\n") + 1, says="malformed XML: AttValue")
+
+
+def nul_in_xml(tmp_path: Path, shared_lists: Path) -> BadFile:
+    # libxml2's message for a NUL holds a line break; it is reported on one line.
+    data = (shared_lists / UN_CURRENT).read_bytes()
+    at = data.index(b"<FIRST_NAME>", len(data) // 2) + len(b"<FIRST_NAME>") + 1
+    path = tmp_path / "nul.xml"
+    path.write_bytes(data[:at] + b"\0" + data[at:])
+    return BadFile(
+        path,
+        line=data[:at].count(b"\n") + 1,
+        says="malformed XML: Invalid character: Char 0x0 out of allowed range, line",
+    )
+
+
 def empty_file(tmp_path: Path, shared_lists: Path) -> BadFile:
     path = tmp_path / "empty.xml"
     path.write_bytes(b"")
@@ -180,6 +226,10 @@ CASES: dict[str, Callable[[Path, Path], BadFile]] = {
     "doctype_beyond_sniffed_prolog": doctype_beyond_sniffed_prolog,
     "utf16_declared_utf8": utf16_declared_utf8,
     "latin1_declared_utf8": latin1_declared_utf8,
+    "garbled_un_head": garbled_un_head,
+    "garbled_canada_head": garbled_canada_head,
+    "garbled_root_tag": garbled_root_tag,
+    "nul_in_xml": nul_in_xml,
     "empty_file": empty_file,
     "schema_not_list": schema_not_list,
     "nonexistent": nonexistent,
@@ -221,6 +271,18 @@ def test_api_refuses_with_file_and_line(bad: BadFile) -> None:
     assert error.line == bad.line
     assert str(error).startswith(_where(bad) + ":" if bad.line else str(bad.path))
     assert bad.says in str(error)
+    assert "\n" not in str(error)
+
+
+def test_unknown_root_with_a_syntax_error_is_still_an_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "error.html"
+    path.write_bytes(b"<html>\n<body>Service unavailable&nbsp;</body>\n</html>\n")
+    with pytest.raises(UnknownFormatError) as caught:
+        open_list(path)
+    assert (
+        caught.value.message
+        == "XML with root element <html> is not a sanctions list format known here"
+    )
 
 
 # --- the CLI ------------------------------------------------------------------------------------

@@ -3,6 +3,13 @@
 No real EU CSV is available; the fixture was written from the raw XML by
 fixtures/make_fsf_sample_csv.py. The key property: the CSV and the XML of the same export
 give equal entities.
+
+The column names: no official description of the CSV 1.1 headers could be found offline (the
+FSF publishes the XML 1.1 schema, which is in ../shared/data, but no CSV documentation was
+found in the docs or pages corpora). So the fixture generator writes the header as a literal
+list, cross-checked against public readers of real downloads (sources in the generator), and
+the tests here check that the adapter expects exactly that list, and that every column names
+an attribute or element of its section in the official XML schema, read with lxml.
 """
 
 from __future__ import annotations
@@ -12,11 +19,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from cli import main
 from lists import Entity, IdentifierType, ListReadError, NameKind, ReadReport, open_list
 from lists.eu import fsf_csv
 from lists.inspect import inspect_list
+from tests.lists.eu.fixtures.make_fsf_sample_csv import CSV_1_1_HEADER
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fsf_sample.csv"
 GSMIGUEL = "eu/fixtures/GSmiguel/sample_eu_fsf.xml"
@@ -48,6 +57,131 @@ def test_fixture_is_small_and_has_the_official_header() -> None:
     assert lines[0] == HEADER
     assert len(fsf_csv.COLUMNS) == 118
     assert FIXTURE.stat().st_size < 50_000
+
+
+def test_adapter_expects_the_csv_1_1_header_written_out_in_the_generator() -> None:
+    assert fsf_csv.COLUMNS == CSV_1_1_HEADER
+    assert len(CSV_1_1_HEADER) == len(set(CSV_1_1_HEADER)) == 118
+
+
+XSD = "eu/schema/schema_1_1.xsd"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+# Which XML 1.1 type each column prefix describes (the longest prefix wins). The regulation
+# columns of a section hold its full regulation (organisation type, entry into force and
+# programme are not in the XML's regulationSummary), so they are checked against RegulationType.
+PREFIX_TYPES = {
+    "Entity": "SanctionEntityType",
+    "Entity_Regulation": "RegulationType",
+    "Entity_SubjectType": "SubjectTypeType",
+    "NameAlias": "NameAliasType",
+    "Address": "AddressType",
+    "BirthDate": "BirthdateType",
+    "Identification": "IdentificationType",
+    "Citizenship": "CitizenshipType",
+    **{
+        f"{section}_Regulation": "RegulationType"
+        for section in ("NameAlias", "Address", "BirthDate", "Identification", "Citizenship")
+    },
+}
+# The CSV names that are not their XML name (compared without case and underscores).
+CSV_NAMES_OF_XML = {
+    ("RegulationType", "Type"): "regulationType",
+    ("BirthdateType", "Day"): "dayOfMonth",
+    ("BirthdateType", "Month"): "monthOfYear",
+    ("IdentificationType", "IssuedDate"): "issueDate",
+    ("IdentificationType", "TypeCode"): "identificationTypeCode",
+    ("IdentificationType", "TypeDescription"): "identificationTypeDescription",
+}
+
+XML_STRUCTURE = {
+    "nameAlias",
+    "address",
+    "birthdate",
+    "identification",
+    "citizenship",
+    "regulation",
+    "regulationSummary",
+}
+
+
+def _schema_names(xsd: Path) -> dict[str, set[str]]:
+    """Attribute and element names of each complexType, with those of its base types."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.parse(str(xsd), parser).getroot()
+    groups = {
+        str(group.get("name")): {str(a.get("name")) for a in group.iter(f"{XS}attribute")}
+        for group in root.iter(f"{XS}attributeGroup")
+        if group.get("name")
+    }
+    own: dict[str, set[str]] = {}
+    bases: dict[str, str] = {}
+    for complex_type in root.iter(f"{XS}complexType"):
+        name = str(complex_type.get("name"))
+        own[name] = {
+            str(node.get("name"))
+            for node in complex_type.iter(f"{XS}attribute", f"{XS}element")
+            if node.get("name")
+        }
+        for ref in complex_type.iter(f"{XS}attributeGroup"):
+            own[name] |= groups[str(ref.get("ref")).split(":")[-1]]
+        for extension in complex_type.iter(f"{XS}extension"):
+            bases[name] = str(extension.get("base")).split(":")[-1]
+
+    def with_bases(name: str) -> set[str]:
+        return own[name] | (with_bases(bases[name]) if name in bases else set())
+
+    return {name: with_bases(name) for name in own}
+
+
+def _squash(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def _xml_name(column: str) -> tuple[str, str]:
+    """The XML 1.1 type a column describes, and its name there (squashed)."""
+    prefix = max((p for p in PREFIX_TYPES if column.startswith(f"{p}_")), key=len)
+    xml_type = PREFIX_TYPES[prefix]
+    field = column[len(prefix) + 1 :]
+    return xml_type, _squash(CSV_NAMES_OF_XML.get((xml_type, field), field))
+
+
+def test_every_column_names_its_section_in_the_official_xml_schema(shared_lists: Path) -> None:
+    schema = _schema_names(shared_lists / XSD)
+    assert CSV_1_1_HEADER[0] == "fileGenerationDate" and "generationDate" in schema["ExportType"]
+    targets = [_xml_name(column) for column in CSV_1_1_HEADER[1:]]
+    unmatched = [
+        column
+        for column, (xml_type, name) in zip(CSV_1_1_HEADER[1:], targets, strict=True)
+        if name not in {_squash(known) for known in schema[xml_type]}
+    ]
+    assert unmatched == []
+    # The other way round, measured: the XML 1.1 data of these types that has no column of its
+    # own name (the section elements and regulationSummary are the sections themselves).
+    covered = set(targets)
+    without_column = sorted(
+        f"{xml_type}.{name}"
+        for xml_type in set(PREFIX_TYPES.values())
+        for name in schema[xml_type] - XML_STRUCTURE
+        if (xml_type, _squash(name)) not in covered
+    )
+    assert without_column == [
+        *(f"{t}.additionalInformation" for t in ("AddressType", "BirthdateType")),
+        "CitizenshipType.acquisitionDate",
+        "CitizenshipType.additionalInformation",
+        "CitizenshipType.disenfranchisementDate",
+        "IdentificationType.additionalInformation",
+        "NameAliasType.additionalInformation",
+        "NameAliasType.strong",
+        "RegulationType.additionalInformation",
+        "RegulationType.corrigendum",
+        "RegulationType.logicalId",
+        "RegulationType.remark",
+        "SanctionEntityType.additionalInformation",
+        "SanctionEntityType.delistingDate",
+        # Not lost: the CSV swaps the names, the word (person) is in
+        # Entity_SubjectType_ClassificationCode and the letter (P) in Entity_SubjectType.
+        "SubjectTypeType.code",
+    ]
 
 
 def test_detected_with_its_generation_date() -> None:

@@ -82,7 +82,12 @@ def test_cp1252_unassigned_byte_fails_its_row_only(tmp_path: Path) -> None:
         (b"", "the file is empty"),
         (b"\r\n\r\n", "no header row"),
         (b"PK\x03\x04\x14\x00\x06\x00rest of a workbook", "ZIP archive (an .xlsx workbook?)"),
-        (b"name\x00\x01\x02binary", "binary content (NUL bytes)"),
+        # A PNG head: NUL bytes are 2,000 of its 2,016 bytes, far past a quarter.
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 2000, "binary content"),
+        # UTF-16 without its byte order mark: every other byte is NUL.
+        ("name\r\nIvan\r\n".encode("utf-16-le"), "UTF-16 needs its byte order mark"),
+        # A few control bytes are not a binary file, but a header cannot hold them.
+        (b"name\x00\x01\x02binary\nIvan\n", "line 1: the header holds control characters"),
     ],
 )
 def test_unreadable_input_fails_before_any_output(
@@ -151,8 +156,9 @@ def test_quoted_newlines_stay_in_one_row(tmp_path: Path) -> None:
 
 # Line 3 opens a quote that never closes; every filler line is 14 characters. The row from
 # line 3 passes MAX_ROW_CHARS (131,072) at the first k with 11 + 14 * k > 131,072, k = 9,362
-# filler lines, so the stretch is lines 3-9365; the 12,000 - 9,362 = 2,638 filler lines after
-# it are one-field rows (errors), and the last line is a party again.
+# filler lines, so the stretch is lines 3-9365. Every line after line 3 is then read again
+# as a row of its own: the 12,000 filler lines are one-field rows (errors), and the last line
+# is a party again.
 UNBALANCED = (
     'name,country\nFirst,GB\n"Broken,XX\n'
     + "".join(f"filler {i:06d}\n" for i in range(12_000))
@@ -163,7 +169,10 @@ UNBALANCED = (
 def check_unbalanced_quote(tmp_path: Path) -> None:
     summary = batch(tmp_path, UNBALANCED)
     records = jsonl(tmp_path / "out.jsonl")
-    assert len(records) == 1 + 1 + 2_638 + 1
+    # One record per physical data line: lines 2 to 12,004.
+    assert len(records) == 1 + 1 + 12_000 + 1
+    assert [r["line"] for r in records] == list(range(2, 12_005))
+    assert [r["row"] for r in records] == list(range(1, 12_004))
     assert records[0]["decision"] == "clear"
     broken = records[1]
     assert broken["decision"] == "error"
@@ -172,7 +181,10 @@ def check_unbalanced_quote(tmp_path: Path) -> None:
         "lines 3-9365 cannot be read as CSV (a row longer than 131,072 characters); "
         "an unbalanced quote?"
     )
-    assert records[2]["input"] == {"name": "filler 009362"} and records[2]["line"] == 9366
+    assert records[2]["input"] == {"name": "filler 000000"} and records[2]["line"] == 4
+    assert records[2]["error"] == "row has 1 fields, the header has 2"
+    assert records[9364]["input"] == {"name": "filler 009362"}
+    assert records[9364]["line"] == 9366
     # The rest of the file is read again, line by line, and the last party is screened.
     assert records[-1]["input"] == {"name": "Sanctioned Bank", "country": "RU"}
     assert records[-1]["decision"] == "match"

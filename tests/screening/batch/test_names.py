@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -36,22 +35,6 @@ from tests.screening.batch.support import (
     leftovers,
     write_rows,
 )
-
-
-@pytest.fixture
-def fake_cli(monkeypatch: pytest.MonkeyPatch) -> list[FakeScreener]:
-    """`coalition batch` with the fake screener; the list collects the screeners opened."""
-    opened: list[FakeScreener] = []
-
-    class FakeScreenerClass:
-        @staticmethod
-        def open(db_url: str | None = None, **kwargs: Any) -> FakeScreener:
-            screener = FakeScreener(kwargs.get("thresholds"))
-            opened.append(screener)
-            return screener
-
-    monkeypatch.setattr("screening.matching.screener.Screener", FakeScreenerClass)
-    return opened
 
 
 def run_cli(*args: str | Path) -> Result:

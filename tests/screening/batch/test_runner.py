@@ -121,13 +121,13 @@ def test_a_factory_that_fails_never_opens_the_sink() -> None:
             ("match", "review", "clear"),
             "rows",
             ["match", "clear", "bad", "review", "clear"],
-            "5 rows: match 1, review 1, clear 2, error 1 (2 blank rows skipped)",
+            "5 rows: match 1, review 1, clear 2, error 1 (2 blank lines skipped)",
         ),
         (
             ("block", "review", "clear"),
             "transactions",
             ["block", "block", "clear", "bad"],
-            "4 transactions: block 2, review 0, clear 1, error 1 (2 blank rows skipped)",
+            "4 transactions: block 2, review 0, clear 1, error 1 (2 blank lines skipped)",
         ),
     ],
 )

@@ -191,7 +191,7 @@ def test_tx_batch_writes_one_record_per_row_and_sums_up_in_its_words(tmp_path: P
     out = tmp_path / "out.csv"
     summary = run_tx_batch(source, out, ClearScreener(), resolve_profile("uk_bank"))
     lines = summary.report_lines()
-    assert lines[0] == "3 transactions: block 0, review 0, clear 2, error 1 (1 blank rows skipped)"
+    assert lines[0] == "3 transactions: block 0, review 0, clear 2, error 1 (1 blank line skipped)"
     assert lines[1].startswith("profile uk_bank; elapsed ") and lines[1].endswith(" s")
     assert lines[2:] == [
         "lists: ofac_sdn version 7 (2024-05-03)",

@@ -78,6 +78,13 @@ def test_an_unknown_list_name_is_refused(screener: Screener) -> None:
         screener.screen(CHINA_TELECOM, lists=["ofac_nonsdn"])
 
 
+@pytest.mark.parametrize("lists", [[], [""], ["ofac", "  "]])
+def test_a_blank_or_empty_list_filter_is_refused(screener: Screener, lists: list[str]) -> None:
+    """An empty filter would screen against nothing and answer `clear`: never silently."""
+    with pytest.raises(ValueError, match="blank list name"):
+        screener.screen(CHINA_TELECOM, lists=lists)
+
+
 def test_hits_carry_their_listing_date(screener: Screener) -> None:
     """UK OFSI rows state Date Designated; the hit shows it."""
     result = screener.screen("SBERBANK", type="organization", lists=["uk"])

@@ -103,3 +103,32 @@ def test_joined_form_ignores_spaces_and_legal_forms() -> None:
     assert joined(tokenize("Gazprom Bank JSC", Schema.ORGANIZATION)) == joined(
         tokenize("GAZPROMBANK", Schema.ORGANIZATION)
     )
+
+
+@pytest.mark.parametrize(
+    ("hanja", "hangul", "hanja_folded", "hangul_folded"),
+    [
+        ("金正恩", "김정은", "jin zheng en", "gim jeong eun"),  # Kim Jong Un
+        ("金日成", "김일성", "jin ri cheng", "gim il seong"),  # Kim Il Sung
+        ("崔龍海", "최룡해", "cui long hai", "choe lyong hae"),  # Choe Ryong Hae
+        ("朝鮮", "조선", "chao xian", "jo seon"),  # Choson (Korea)
+    ],
+)
+def test_hanja_names_transliterate_as_chinese_a_documented_limit(
+    hanja: str, hangul: str, hanja_folded: str, hangul_folded: str
+) -> None:
+    """Korean names written in Hanja fold to their Mandarin reading, not their Korean one.
+
+    `anyascii` reads every CJK ideograph as Chinese (pinyin); it cannot know that a name is
+    Korean. So 金正恩 and 김정은, the same name, share no word and no phonetic key: a Hanja name
+    matches a listed Korean name only through a romanised or Hangul alias. This pins today's
+    behaviour so that a change (e.g. Korean readings for Hanja) is noticed.
+    """
+    assert fold(hanja) == hanja_folded
+    assert fold(hangul) == hangul_folded
+    hanja_keys = {phonetic(word) for word in hanja_folded.split()}
+    hangul_keys = {phonetic(word) for word in hangul_folded.split()}
+    assert hanja_keys.isdisjoint(hangul_keys)
+    assert [token.kind for token in tokenize(hanja, Schema.PERSON)] == [TokenKind.WORD] * len(
+        hanja_folded.split()
+    )

@@ -1,0 +1,158 @@
+"""The persisted name index answers only for the versions it was built from.
+
+A database deleted and created again (or restored from a backup) numbers its versions from 1
+again: an index cached under the database URL and the version ids would answer for the lists
+that were loaded before. The cache key is what the versions are (id, dataset, sha256, load
+time), and a loaded index must record exactly the active versions, else it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from lists import open_list
+from lists.model import Source
+from screening import Decision, Screener
+from screening.matching import index as index_module
+from screening.matching.index import NameIndex, identities, index_path, version_key
+from screening.store import ListStore, VersionInfo
+
+UN = "un/consolidated.xml"
+UN_SAMPLE = "un/fixtures/GSmiguel/sample_un_consolidated.xml"
+# OFAC's non-SDN lists (dataset ofac_consolidated), 442 entities. (Canada's file, the obvious
+# other list, cannot be stored on PostgreSQL yet: 80 of its entry ids exceed entities.entry_id's
+# 64 characters.)
+OTHER_LIST = "ofac/consolidated_xml/2026-01-08/consolidated.xml"
+# On the UN list (entry 6908489); `grep -ic chataev` finds nothing in the OFAC file.
+UN_NAME = "AKHMED RAJAPOVICH CHATAEV"
+UN_ENTRY = "6908489"
+# OFAC entry 17014; `grep -ic "russian agricultural"` finds nothing in the UN file.
+OTHER_NAME = "JOINT STOCK COMPANY RUSSIAN AGRICULTURAL BANK"
+OTHER_ENTRY = "17014"
+
+
+def _recreate(url: str) -> None:
+    """Delete the database and create an empty one at the same URL."""
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        assert database is not None
+        Path(database).unlink()
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def _assert_answers_from(screener: Screener, store: ListStore) -> None:
+    active = {v.id for v in store.active_versions()}
+    assert {v.id for v in screener.versions} == active
+    assert {e.version_id for e in screener.index.entities} == active
+    assert len(screener.index.entities) == sum(v.entity_count for v in store.active_versions())
+    for name in (UN_NAME, OTHER_NAME):
+        for hit in screener.screen(name).hits:
+            assert hit.source is Source.OFAC and hit.list_version in active
+    top = screener.screen(OTHER_NAME, type="organization").hits[0]
+    assert (top.source, top.entry_id, top.score) == (Source.OFAC, OTHER_ENTRY, 1.0)
+
+
+def _loaded(url: str, shared_lists: Path, relative: str) -> ListStore:
+    store = ListStore(url)
+    assert store.load(open_list(shared_lists / relative)).status == "loaded"
+    return store
+
+
+def test_recreated_database_is_screened_against_its_own_lists(
+    db_url: str, tmp_path: Path, shared_lists: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    store_a = _loaded(db_url, shared_lists, UN)
+    screener_a = Screener(store_a, index_dir=index_dir)
+    result = screener_a.screen(UN_NAME)
+    assert (result.hits[0].entry_id, result.decision) == (UN_ENTRY, Decision.MATCH)
+    ids_a = [v.id for v in screener_a.versions]
+    store_a.engine.dispose()
+
+    _recreate(db_url)
+    store_b = _loaded(db_url, shared_lists, OTHER_LIST)
+    # The same URL and the same version ids: all the old cache key was made of.
+    assert [v.id for v in store_b.active_versions()] == ids_a
+    screener_b = Screener(store_b, index_dir=index_dir)
+    _assert_answers_from(screener_b, store_b)
+    assert len(list(index_dir.glob("*.pickle"))) == 2
+
+    # A long-running screener (the HTTP service) notices the change on its next refresh.
+    assert screener_a.refresh() is True
+    _assert_answers_from(screener_a, store_b)
+    assert screener_a.refresh() is False
+
+
+def test_an_index_built_from_other_versions_is_rebuilt(tmp_path: Path, shared_lists: Path) -> None:
+    # Even under the right file name (a copied cache, a hash collision), an index that was not
+    # built from exactly the active versions is not used.
+    url = f"sqlite:///{tmp_path / 'lists.db'}"
+    index_dir = tmp_path / "index"
+    store_a = _loaded(url, shared_lists, UN_SAMPLE)
+    versions_a = store_a.active_versions()
+    Screener(store_a, index_dir=index_dir)
+    (file_a,) = index_dir.glob("*.pickle")
+    store_a.engine.dispose()
+    _recreate(url)
+    store_b = _loaded(url, shared_lists, OTHER_LIST)
+    planted = index_path(index_dir, store_b.active_versions())
+    shutil.copyfile(file_a, planted)
+    stale = NameIndex.load(planted)
+    assert stale is not None and stale.built_from == identities(versions_a)
+
+    screener = Screener(store_b, index_dir=index_dir)
+    _assert_answers_from(screener, store_b)
+    rebuilt = NameIndex.load(planted)
+    assert rebuilt is not None and rebuilt.built_from == identities(store_b.active_versions())
+
+
+def _version(
+    version_id: int = 1,
+    dataset: str = "un",
+    sha256: str = "a" * 64,
+    loaded_at: str | dt.datetime = "2026-05-08T10:00:00+00:00",
+) -> VersionInfo:
+    moment = dt.datetime.fromisoformat(loaded_at) if isinstance(loaded_at, str) else loaded_at
+    return VersionInfo(
+        id=version_id,
+        source=Source.UN,
+        dataset=dataset,
+        format="un_xml",
+        file_name="consolidated.xml",
+        sha256=sha256,
+        published_at=None,
+        published_on=dt.date(2026, 5, 8),
+        published_from="file",
+        loaded_at=moment,
+        entity_count=1,
+        counts={},
+        warnings=[],
+        origin=None,
+    )
+
+
+def test_key_is_what_the_versions_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = [_version(1), _version(2, dataset="ofac_sdn", sha256="b" * 64)]
+    key = version_key(base)
+    assert version_key(list(reversed(base))) == key  # the order of the active list does not count
+    assert version_key([_version(1, sha256="c" * 64), base[1]]) != key
+    assert version_key([_version(1, loaded_at="2026-05-08T10:00:01+00:00"), base[1]]) != key
+    assert version_key([_version(1, dataset="uk_ofsi"), base[1]]) != key
+    assert version_key([_version(3), base[1]]) != key
+    # SQLite gives the load time back without its zone: the same instant, the same key.
+    naive = _version(1, loaded_at=dt.datetime(2026, 5, 8, 10, 0))
+    assert version_key([naive, base[1]]) == key
+    monkeypatch.setattr(index_module, "INDEX_FORMAT", index_module.INDEX_FORMAT + 1)
+    assert version_key(base) != key
