@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,7 +85,7 @@ def text_head(head: Head) -> bytes:
                     with archive.open(member) as stream:
                         parts.append(stream.read(SNIFF_BYTES))
             return b"\n".join(parts)
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError, zlib.error):
         return b""
 
 
@@ -182,7 +183,9 @@ def cell_text(value: object, date_format: str = "%Y-%m-%d") -> str:
 
 
 def reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # One line: lxml's messages end in a newline and then the position ("\n, line 1, ...").
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _open(path: Path) -> Any:

@@ -321,7 +321,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 
 def top_hits_text(hits: Sequence[Hit], limit: int = TOP_HITS_IN_CSV) -> str:
     text = "; ".join(
-        f"{hit.source.value}:{hit.entry_id} {hit.name} ({hit.score:.2f})" for hit in hits[:limit]
+        f"{hit.dataset}:{hit.entry_id} {hit.name} ({hit.score:.2f})" for hit in hits[:limit]
     )
     if len(hits) > limit:
         text += f"; … {len(hits) - limit} more"

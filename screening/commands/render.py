@@ -174,8 +174,9 @@ def recorded_screening_lines(
         f"{len(result.hits)} hits, {len(alerts)} alerts"
     ]
     lines += [
-        f"  alert {alert.id} {alert.status.value}: {alert.source}:{alert.entry_id} "
-        f"{alert.name} {alert.score:.3f} {alert.decision}"
+        f"  alert {alert.id} {alert.status.value}: "
+        f"{alert.dataset or alert.source}:{alert.entry_id} {alert.name} {alert.score:.3f} "
+        f"{alert.decision}"
         for alert in alerts
     ]
     return lines

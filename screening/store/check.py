@@ -35,7 +35,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from screening.store.database import current_revision, head_revision, make_engine, resolve_url
+from screening.store.database import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    resolve_url,
+)
 from screening.store.schema import (
     EntityBirthDate,
     EntityCountry,
@@ -180,13 +186,27 @@ def _check_schema(engine: Engine, report: CheckReport) -> bool:
         return True
     if current is None:
         message = f"no schema (the newest revision is {head}): run `coalition db upgrade`"
+    elif _known_revision(engine, current):
+        message = f"at revision {current}, the newest is {head}: run `coalition db upgrade`"
     else:
         message = (
-            f"at revision {current}, the newest is {head}: run `coalition db upgrade` "
-            "(or use the program that wrote this database, if it is newer)"
+            f"at revision {current}, which this program does not know (its newest is {head}): "
+            "the database was written by a newer coalition-screening"
         )
     report.add("schema", Severity.ERROR, message)
     return False
+
+
+def _known_revision(engine: Engine, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return (
+            ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+        )
+    except CommandError:
+        return False
 
 
 def _check_sqlite(engine: Engine, report: CheckReport) -> None:

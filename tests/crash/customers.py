@@ -1,15 +1,23 @@
 """A store for the workflow crash tests: the UN list loaded, and a customer book of listed and
-unlisted names, so that re-screenings and recorded screenings open alerts."""
+unlisted names, so that re-screenings and recorded screenings open alerts.
+
+Prepared in-process (the code `lists load` and `customers register` run) once per session on
+SQLite and copied for each test; on PostgreSQL, whose test database is emptied before each test,
+prepared each time.
+"""
 
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 from lxml import etree
 
 from screening.store import ListStore
 from screening.store.update import load_path
+from screening.workflow.recorder import Recorder
+from screening.workflow.rescreen import register_customers_csv
 from tests.conftest import SHARED_LISTS
 
 UN_FILE = SHARED_LISTS / "un" / "consolidated.xml"
@@ -58,9 +66,28 @@ def write_customers(path: Path) -> int:
     return len(names)
 
 
-def load_un(db_url: str) -> None:
+def prepare(db_url: str, book: Path) -> int:
+    """Load the UN list and register the customer book; returns the number of customers."""
+    customers = write_customers(book)
     store = ListStore(db_url)
     try:
         load_path(store, UN_FILE)
+        report = register_customers_csv(Recorder(store), book)
     finally:
         store.engine.dispose()
+    assert (report.added, report.errors) == (customers, []), report
+    return customers
+
+
+def prepared(db_url: str, template: Path, book: Path) -> int:
+    """A prepared store at `db_url`: a copy of the SQLite `template`, or prepared afresh."""
+    if not db_url.startswith("sqlite:///"):
+        return prepare(db_url, book)
+    source = sqlite3.connect(template)
+    target = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        source.backup(target)  # one consistent file, whatever the template's log still held
+    finally:
+        source.close()
+        target.close()
+    return len(customer_names())

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from screening.workflow.schema import Alert, ScreeningRecord, ScreeningRun
-from tests.crash.customers import load_un, write_customers
+from tests.crash.customers import prepared
 from tests.crash.kill import (
     COALITION,
     assert_store_intact,
@@ -28,12 +28,9 @@ from tests.crash.kill import (
 
 
 def test_killed_rescreen_leaves_no_half_screening(
-    db_url: str, env: dict[str, str], tmp_path: Path
+    db_url: str, env: dict[str, str], tmp_path: Path, book_template: Path
 ) -> None:
-    load_un(db_url)
-    book = tmp_path / "customers.csv"
-    customers = write_customers(book)
-    run(["customers", "register", str(book), "--db", db_url], env)
+    customers = prepared(db_url, book_template, tmp_path / "customers.csv")
     rescreen = ["customers", "rescreen", "--full", "--db", db_url]
     duration = normal_duration("rescreen", lambda: run(rescreen, env))
     kills = []
@@ -75,13 +72,10 @@ def screenings_per_run(db_url: str) -> dict[int, tuple[int, bool]]:
     "screens in full and opens again the alerts the killed run had opened",
 )
 def test_rerun_after_a_killed_rescreen_alerts_nothing_twice(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], tmp_path: Path, book_template: Path
 ) -> None:
     db_url = f"sqlite:///{tmp_path / 'store.db'}"
-    load_un(db_url)
-    book = tmp_path / "customers.csv"
-    write_customers(book)
-    run(["customers", "register", str(book), "--db", db_url], env)
+    prepared(db_url, book_template, tmp_path / "customers.csv")
     rescreen = ["customers", "rescreen", "--db", db_url]
     with (tmp_path / "rescreen.log").open("ab") as log:
         process = subprocess.Popen([COALITION, *rescreen], env=env, stdout=log, stderr=log)

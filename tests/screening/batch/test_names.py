@@ -377,4 +377,4 @@ def test_real_un_list_through_the_cli(
     body = csv_rows(tmp_path / "out.csv", ";")[1:]
     assert {row[4] for row in body[:3]} <= {"match", "review"}
     assert [row[4] for row in body[3:]] == ["clear"] * 3 + ["error"]
-    assert body[1][7].startswith("un:6909526 GEDO HAMDAN AHMED (")
+    assert body[1][7].startswith("un_sc:6909526 GEDO HAMDAN AHMED (")

@@ -47,7 +47,7 @@ def test_csv_output_keeps_input_columns_and_adds_results(tmp_path: Path) -> None
             "match",
             "0.950",
             "2",
-            "ofac:36 SANCTIONED BANK (0.95); uk:RUS0001 PETROV, Ivan (0.80)",
+            "ofac_sdn:36 SANCTIONED BANK (0.95); uk_ofsi:RUS0001 PETROV, Ivan (0.80)",
             "",
         ],
         ["Jane", "GB", "y", "clear", "", "0", "", ""],

@@ -46,7 +46,7 @@ def test_screen_record_and_screen_with_record_store_the_same_screening(db: str) 
 
     code, text = run(db, "screen", name, "--record", "--customer", "NEW1")
     assert code == 0 and text.startswith("screening ") and ": MATCH, " in text
-    assert f"un:{entry_id} {name} 1.000 match" in text
+    assert f"un_sc:{entry_id} {name} 1.000 match" in text
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from screening.commands.db import persisted_index
@@ -16,7 +17,7 @@ from screening.matching.index import build_index, identities, index_path
 from screening.matching.screener import Screener
 from screening.store import ListStore, VersionInfo
 from screening.store.check import CheckReport, IndexFile, Severity, check_database, check_store
-from screening.store.database import upgrade
+from screening.store.database import alembic_config, current_revision, upgrade
 from tests.screening.store.test_store import _entity, _write
 
 
@@ -128,18 +129,27 @@ def test_an_empty_or_older_schema_is_an_error_and_stays_as_it_was(db_url: str) -
         "schema: no schema (the newest revision is 0003): run `coalition db upgrade`"
     ]
     store = ListStore(db_url)
-    from alembic import command
-
-    from screening.store.database import alembic_config, current_revision
-
     command.downgrade(alembic_config(store.engine), "0002")
     report = check_database(db_url)
     assert errors(report) == [
-        "schema: at revision 0002, the newest is 0003: run `coalition db upgrade` "
-        "(or use the program that wrote this database, if it is newer)"
+        "schema: at revision 0002, the newest is 0003: run `coalition db upgrade`"
     ]
     assert current_revision(store.engine) == "0002"  # checking migrated nothing
     assert upgrade(store.engine) == ("0002", "0003")
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    assert errors(check_database(db_url)) == [
+        "schema: at revision 0099, which this program does not know (its newest is 0003): "
+        "the database was written by a newer coalition-screening"
+    ]
+
+
+def test_an_unreachable_postgresql_is_an_error() -> None:
+    # Port 1 on the loopback refuses at once.
+    report = check_database("postgresql+psycopg://coalition:secret@127.0.0.1:1/none")
+    assert report.database == "postgresql+psycopg://coalition:***@127.0.0.1:1/none"
+    assert len(report.findings) == 1
+    assert errors(report)[0].startswith("database: cannot be reached: ")
 
 
 def test_a_persisted_index_must_hold_the_active_versions(store: ListStore, tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     assert alert["status"] == "open"
     alert_id = str(alert["id"])
     code, output = run("alerts", "show", alert_id)
-    assert code == 0 and "un:110554 ABDUL LATIF MANSUR" in output and "decisions 0" in output
+    assert code == 0 and "un_sc:110554 ABDUL LATIF MANSUR" in output and "decisions 0" in output
 
     code, output = run(
         "alerts", "decide", alert_id, "--disposition", "false_positive",
@@ -211,7 +211,7 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     assert [d["disposition"] for d in detail["decisions"]] == ["false_positive", "escalated"]
     assert detail["status"] == "decided" and detail["hit"]["explanation"]["tokens"]
     code, output = run("alerts", "list", "--status", "decided")
-    assert code == 0 and output.startswith(f"{alert_id}\tdecided\tC2\tun:110554")
+    assert code == 0 and output.startswith(f"{alert_id}\tdecided\tC2\tun_sc:110554")
 
     # bad input: exit 1 with a message, or 2 for usage, never a traceback
     code, output = run("alerts", "decide", "99999", "--disposition", "escalated",
@@ -258,7 +258,7 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     counts = json.loads(output.splitlines()[0])
     assert (counts["rows"], counts["screened"], counts["errors"]) == (2, 1, 1)
     code, output = run("alerts", "list", "--customer", "C8")
-    assert code == 0 and "\topen\tC8\tun:6907993\tERIC BADEGE\t" in output
+    assert code == 0 and "\topen\tC8\tun_sc:6907993\tERIC BADEGE\t" in output
     code, output = run("batch-record", str(tmp_path / "missing.csv"))
     assert code == 1 and "missing.csv" in output
 
