@@ -122,9 +122,18 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Bring the schema to the newest migration; returns (revision before, revision after)."""
     from alembic import command
+    from alembic.util import CommandError
 
     before = current_revision(engine)
-    command.upgrade(alembic_config(engine), "head")
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except CommandError as exc:
+        # A revision this program does not know: a newer version of it wrote the database.
+        raise DatabaseSetupError(
+            f"the database schema is at revision {before}, which this version does not know "
+            f"(its newest is {migrations.HEAD}): use the newer program that wrote it"
+            f" ({' '.join(str(exc).split())})"
+        ) from None
     return before, current_revision(engine)
 
 

@@ -103,7 +103,7 @@ class StoredEntity(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("list_versions.id", ondelete="CASCADE"), index=True
     )
-    entry_id: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[str] = mapped_column(String(256))
     schema: Mapped[str] = mapped_column(String(16))
     primary_name: Mapped[str] = mapped_column(Text)
     listed_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -105,7 +105,7 @@ class Alert(Base):
     )
     customer_ref: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(8))
-    entry_id: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[str] = mapped_column(String(256))
     entity_fingerprint: Mapped[str] = mapped_column(String(64))
     version_id: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)

@@ -25,11 +25,6 @@ from tests.crash.kill import (
 
 UN_FILE = SHARED_LISTS / "un" / "consolidated.xml"
 CA_FILE = SHARED_LISTS / "ca" / "sema-lmes.xml"
-CA_ON_POSTGRES = pytest.mark.xfail(
-    strict=True,
-    reason="entry ids of Canada's file reach 77 characters, entities.entry_id is VARCHAR(64): "
-    "PostgreSQL refuses the load (exit 3); SQLite does not enforce the length",
-)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +35,6 @@ CA_ON_POSTGRES = pytest.mark.xfail(
     ],
 )
 def test_killed_load_leaves_no_half_version(
-    request: pytest.FixtureRequest,
     db_url: str,
     env: dict[str, str],
     tmp_path: Path,
@@ -50,9 +44,6 @@ def test_killed_load_leaves_no_half_version(
     seed: int,
 ) -> None:
     load = ["lists", "load", "--db", db_url, str(path)]
-    if dataset == "ca_sema" and db_url.startswith("postgresql"):
-        request.applymarker(CA_ON_POSTGRES)
-        run(load, env)  # fails at once while the bug stands, before any kill
     duration = normal_duration(f"load {dataset}", lambda: run(load, env))
     forget(db_url, dataset)
     kills = []

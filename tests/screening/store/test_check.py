@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from migrations import HEAD
 from screening.commands.db import persisted_index
 from screening.matching.index import build_index, identities, index_path
 from screening.matching.screener import Screener
@@ -52,7 +53,7 @@ def test_a_whole_store_has_no_error(store: ListStore, tmp_path: Path) -> None:
     report = check_store(store, tmp_path / "index", index_probe=persisted_index)
     assert report.ok and errors(report) == [] and report.warnings == []
     messages = {f.check: f.message for f in report.findings}
-    assert messages["schema"] == "at revision 0003 (the newest)"
+    assert messages["schema"] == "at revision 0004 (the newest)"
     assert messages["versions"] == "1 version(s) complete, 3 entities"
     assert messages["index"].startswith("no persisted index for the active versions")
     # The same from the URL alone, as `coalition db check` does it.
@@ -126,20 +127,20 @@ def test_an_empty_or_older_schema_is_an_error_and_stays_as_it_was(db_url: str) -
         sqlite3.connect(db_url.removeprefix("sqlite:///")).close()  # an empty database file
     report = check_database(db_url)
     assert errors(report) == [
-        "schema: no schema (the newest revision is 0003): run `coalition db upgrade`"
+        f"schema: no schema (the newest revision is {HEAD}): run `coalition db upgrade`"
     ]
     store = ListStore(db_url)
     command.downgrade(alembic_config(store.engine), "0002")
     report = check_database(db_url)
     assert errors(report) == [
-        "schema: at revision 0002, the newest is 0003: run `coalition db upgrade`"
+        f"schema: at revision 0002, the newest is {HEAD}: run `coalition db upgrade`"
     ]
     assert current_revision(store.engine) == "0002"  # checking migrated nothing
-    assert upgrade(store.engine) == ("0002", "0003")
+    assert upgrade(store.engine) == ("0002", HEAD)
     with store.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     assert errors(check_database(db_url)) == [
-        "schema: at revision 0099, which this program does not know (its newest is 0003): "
+        f"schema: at revision 0099, which this program does not know (its newest is {HEAD}): "
         "the database was written by a newer coalition-screening"
     ]
 

@@ -14,6 +14,7 @@ from alembic import command
 from sqlalchemy import create_engine, text
 
 from lists.model import Entity
+from migrations import HEAD
 from screening.store import ListStore
 from screening.store.database import alembic_config, current_revision
 
@@ -74,7 +75,7 @@ def test_0003_splits_a_mixed_ofac_version_and_keeps_every_entity(db_url: str) ->
                 },
             )
     command.upgrade(config, "head")
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == HEAD
     engine.dispose()
 
     store = ListStore(db_url)
