@@ -1,7 +1,13 @@
 """The versioned list store (SQLAlchemy; SQLite by default, PostgreSQL supported)."""
 
 from screening.store.diff import EntityChange, FieldChange, ListDiff, diff_versions
-from screening.store.store import ListStore, LoadResult, SourceStatus, VersionInfo
+from screening.store.store import (
+    ListStore,
+    LoadResult,
+    ShrinkRefused,
+    SourceStatus,
+    VersionInfo,
+)
 
 __all__ = [
     "EntityChange",
@@ -9,6 +15,7 @@ __all__ = [
     "ListDiff",
     "ListStore",
     "LoadResult",
+    "ShrinkRefused",
     "SourceStatus",
     "VersionInfo",
     "diff_versions",

@@ -24,9 +24,7 @@ from screening.store import ListStore, VersionInfo
 
 UN = "un/consolidated.xml"
 UN_SAMPLE = "un/fixtures/GSmiguel/sample_un_consolidated.xml"
-# OFAC's non-SDN lists (dataset ofac_consolidated), 442 entities. (Canada's file, the obvious
-# other list, cannot be stored on PostgreSQL yet: 80 of its entry ids exceed entities.entry_id's
-# 64 characters.)
+# OFAC's non-SDN lists (dataset ofac_consolidated): 442 entities, another source than UN.
 OTHER_LIST = "ofac/consolidated_xml/2026-01-08/consolidated.xml"
 # On the UN list (entry 6908489); `grep -ic chataev` finds nothing in the OFAC file.
 UN_NAME = "AKHMED RAJAPOVICH CHATAEV"
