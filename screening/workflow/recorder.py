@@ -52,6 +52,8 @@ class Recorder:
         self.start_run = self.run_log.start_run
         self.finish_run = self.run_log.finish_run
         self.last_run = self.run_log.last_run
+        self.interrupted_run = self.run_log.interrupted_run
+        self.screened_customers = self.run_log.screened_customers
         self.record_screening = self.screening_log.record_screening
         self.record_transaction = self.screening_log.record_transaction
         self.register_customer = self.customer_book.register_customer

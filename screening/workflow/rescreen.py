@@ -291,6 +291,8 @@ class RescreenReport:
     new_alerts: int = 0
     suppressed: int = 0
     errors: list[str] = field(default_factory=list)
+    # Resuming a killed run: how many customers it had screened already (None: a new run).
+    resumed: int | None = None
 
     def counts(self) -> dict[str, object]:
         return {
@@ -301,6 +303,7 @@ class RescreenReport:
             "new_alerts": self.new_alerts,
             "suppressed": self.suppressed,
             "errors": len(self.errors),
+            **({"resumed_after": self.resumed} if self.resumed is not None else {}),
         }
 
     def report_lines(self) -> list[str]:
@@ -315,6 +318,11 @@ class RescreenReport:
             f"  screenings {self.screenings}; new alerts {self.new_alerts} "
             f"(open {self.new_alerts - self.suppressed}, suppressed {self.suppressed})",
         ]
+        if self.resumed is not None:
+            lines.insert(
+                1,
+                f"  resumed an interrupted run: {self.resumed} customers were already screened",
+            )
         lines += [f"  error: {e}" for e in self.errors[:20]]
         return lines
 
@@ -330,17 +338,29 @@ def rescreen(
     """Screen the customer book against what changed since the last re-screening."""
     screener.refresh()
     versions = screener.versions
+    version_ids = [v.id for v in versions]
     previous = None if full else recorder.last_run(RESCREEN)
     scope = changed_scope(screener.store, versions, previous[1] if previous else None)
-    run_id = recorder.start_run(RESCREEN, input_name="customer book", requested_by=requested_by)
+    # A run killed part-way (never finished) against these same versions is resumed, so that
+    # the customers it already screened are not screened, and alerted, a second time. Its
+    # scope is this one: no run finished since it started, and the versions are the same.
+    interrupted = None if full else recorder.interrupted_run(RESCREEN)
+    done: set[str] = set()
+    if interrupted is not None and sorted(interrupted[1]) == sorted(version_ids):
+        run_id = interrupted[0]
+        done = recorder.screened_customers(run_id)
+    else:
+        run_id = recorder.start_run(RESCREEN, input_name="customer book", requested_by=requested_by)
     report = RescreenReport(
         run_id=run_id,
         mode="incremental" if previous is not None else "full",
-        list_versions=[v.id for v in versions],
+        list_versions=version_ids,
         changed_entries={s: None if ids is None else len(ids) for s, ids in scope.items()},
+        resumed=len(done) if interrupted is not None and run_id == interrupted[0] else None,
     )
     customers = recorder.customers()
     report.customers = len(customers)
+    customers = [customer for customer in customers if customer.customer_ref not in done]
     datasets = sorted(dataset for dataset, ids in scope.items() if ids is None or ids)
     if datasets:
         for customer in customers:

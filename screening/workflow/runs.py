@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.store import ListStore
-from screening.workflow.schema import ScreeningRun, utc_now
+from screening.workflow.schema import ScreeningRecord, ScreeningRun, utc_now
 
 
 class RunLog:
@@ -58,3 +58,29 @@ class RunLog:
         with Session(self.engine) as session:
             row = session.execute(query).first()
             return (row[0], list(row[1])) if row else None
+
+    def interrupted_run(self, kind: str) -> tuple[int, list[int]] | None:
+        """The newest run of a kind if it never finished (a killed process): (id, versions).
+
+        Only a run newer than every finished run of its kind counts: an older unfinished one
+        was superseded by the run that finished after it.
+        """
+        query = (
+            select(ScreeningRun.id, ScreeningRun.list_versions, ScreeningRun.finished_at)
+            .where(ScreeningRun.kind == kind)
+            .order_by(ScreeningRun.id.desc())
+            .limit(1)
+        )
+        with Session(self.engine) as session:
+            row = session.execute(query).first()
+            if row is None or row[2] is not None:
+                return None
+            return row[0], list(row[1])
+
+    def screened_customers(self, run_id: int) -> set[str]:
+        """The customer references a run has recorded a screening for so far."""
+        query = select(ScreeningRecord.customer_ref).where(
+            ScreeningRecord.run_id == run_id, ScreeningRecord.customer_ref.is_not(None)
+        )
+        with Session(self.engine) as session:
+            return {ref for ref in session.scalars(query) if ref is not None}

@@ -66,11 +66,6 @@ def screenings_per_run(db_url: str) -> dict[int, tuple[int, bool]]:
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a killed run stays unfinished, so the next incremental run finds no earlier run, "
-    "screens in full and opens again the alerts the killed run had opened",
-)
 def test_rerun_after_a_killed_rescreen_alerts_nothing_twice(
     env: dict[str, str], tmp_path: Path, book_template: Path
 ) -> None:

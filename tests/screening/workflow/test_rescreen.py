@@ -294,3 +294,36 @@ def test_a_recorded_batch_that_fails_leaves_its_run_unfinished(tmp_path: Path, d
         record_batch(recorder, screener, path, requested_by="ops")
     assert screener.calls == 2  # the run stopped at the failing row
     assert recorder.last_run("batch") is None  # started, never finished
+
+
+def test_an_interrupted_rescreen_is_resumed_not_repeated(
+    db_url: str, shared_lists: Path, tmp_path: Path
+) -> None:
+    """A run killed part-way (started, never finished) is continued by the next re-screening:
+    the customers it screened are not screened, nor alerted, a second time (tests/crash has the
+    same with a real SIGKILL)."""
+    store = ListStore(db_url)
+    store.load(open_list(shared_lists / "un" / "history" / "2026-02-27" / "consolidated.xml"))
+    recorder = Recorder(store)
+    book = tmp_path / "book.csv"
+    book.write_text(BOOK)
+    register_customers_csv(recorder, book)
+    screener = Screener(store, index_dir=tmp_path / "index")
+    screener.refresh()
+    # What a killed run leaves: its run row, and the screenings of the first two customers.
+    killed = recorder.start_run("rescreen", input_name="customer book", requested_by="nightly")
+    for customer in recorder.customers()[:2]:
+        result = screener.screen_query(customer.query())
+        recorder.record_screening(
+            result, customer_ref=customer.customer_ref, requested_by="nightly", run_id=killed
+        )
+    before = len(recorder.alerts())
+    assert before == 2  # C1 (6908489) and C2 (110554): both listed in February
+
+    resumed = rescreen(screener, recorder, requested_by="nightly")
+    assert (resumed.run_id, resumed.resumed, resumed.screenings) == (killed, 2, 4)
+    assert "resumed an interrupted run: 2 customers" in "\n".join(resumed.report_lines())
+    alerts = recorder.alerts()
+    assert len(_pairs(alerts)) == len(alerts) == before + resumed.new_alerts
+    assert recorder.last_run("rescreen") is not None  # the resumed run is now finished
+    assert recorder.interrupted_run("rescreen") is None
