@@ -11,7 +11,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
