@@ -13,6 +13,7 @@ XML parts are read by openpyxl's own parser, which loads no external entities.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 import zipfile
 import zlib
 from collections.abc import Generator
@@ -193,6 +194,10 @@ def _open(path: Path) -> Any:
 
     check_archive(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # MOF's workbook names a print area "#N/A"; openpyxl warns on stderr, and a print
+            # area is nothing a list reader uses.
+            warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises anything from zip, XML and its own parsing
         raise ListReadError(path, f"not a readable XLSX workbook: {reason(exc)}") from None
