@@ -45,8 +45,6 @@ from screening.coalition.rules.registry import (
 )
 from screening.coalition.rules.screen import TxResult, screen_transaction
 
-# The old name of TxOutcome, until every caller says TxOutcome.
-TxDecision = TxOutcome
 
 __all__ = [
     "CHPL_CORE_VIA_PIVOT",
@@ -65,7 +63,6 @@ __all__ = [
     "RuleCheck",
     "RuleContext",
     "Severity",
-    "TxDecision",
     "TxOutcome",
     "TxResult",
     "decide",
