@@ -45,7 +45,6 @@ from screening.coalition.rules.registry import (
 )
 from screening.coalition.rules.screen import TxResult, screen_transaction
 
-
 __all__ = [
     "CHPL_CORE_VIA_PIVOT",
     "CHPL_TO_SANCTIONED",
