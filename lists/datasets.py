@@ -12,6 +12,7 @@ from export control (licence requirements: the Entity List, METI's End User List
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -150,6 +151,8 @@ DATASETS: tuple[Dataset, ...] = (
 )
 
 BY_ID: dict[str, Dataset] = {dataset.id: dataset for dataset in DATASETS}
+_SOURCE_ORDER = [source.value for source in Source]
+_SOURCE_NAMES = frozenset(_SOURCE_ORDER)
 
 
 class UnknownDatasetError(ValueError):
@@ -176,3 +179,35 @@ def dataset_for(source: Source, dataset_id: str = "") -> Dataset:
             f"dataset {dataset_id} belongs to {found.source.value}, not {source.value}"
         )
     return found
+
+
+def dataset_ids(name: Source | str) -> list[str]:
+    """The dataset ids a list name stands for: a dataset id itself, or every dataset of a source.
+
+    `UnknownDatasetError` when the name is neither.
+    """
+    if isinstance(name, str) and name in BY_ID:
+        return [name]
+    try:
+        source = Source(name)
+    except ValueError:
+        raise UnknownDatasetError(f"no source or dataset is called {name!r}") from None
+    return [dataset.id for dataset in datasets_of(source)]
+
+
+def list_names(values: Iterable[str]) -> list[str]:
+    """List names as a caller gives them (``--lists``, ``"lists"``), trimmed and lower-cased.
+
+    A blank name, or none at all, would filter out every list and answer `clear`: refused, like
+    an unknown one, with `UnknownDatasetError` (a `ValueError`).
+    """
+    cleaned = [value.strip().lower() for value in values]
+    if not cleaned or "" in cleaned:
+        raise UnknownDatasetError("a blank list name (give sources or dataset ids, or no lists)")
+    unknown = [name for name in cleaned if name not in BY_ID and name not in _SOURCE_NAMES]
+    if unknown:
+        raise UnknownDatasetError(
+            f"unknown list {', '.join(map(repr, unknown))}: give a source "
+            f"({', '.join(_SOURCE_ORDER)}) or a dataset id (lists.datasets)"
+        )
+    return cleaned

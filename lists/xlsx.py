@@ -16,7 +16,7 @@ import datetime as dt
 import warnings
 import zipfile
 import zlib
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +88,29 @@ def text_head(head: Head) -> bytes:
             return b"\n".join(parts)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError, zlib.error):
         return b""
+
+
+def has_words(head: Head, words: Iterable[bytes]) -> bool:
+    """Whether the head is a spreadsheet whose shared strings or first sheet hold every word.
+
+    The sniff of every workbook format: each names the header words only its list uses.
+    """
+    if not is_zip(head):
+        return False
+    start = text_head(head)
+    return all(word in start for word in words)
+
+
+def saved_at(path: Path) -> dt.datetime | None:
+    """When the workbook was last saved (core property, as UTC); None when it does not say.
+
+    For a list published as a spreadsheet with no date of its own, this is the closest thing
+    to a publication time the file carries.
+    """
+    modified = properties(path).modified
+    if not isinstance(modified, dt.datetime):
+        return None
+    return modified if modified.tzinfo else modified.replace(tzinfo=dt.UTC)
 
 
 def sheet_names(path: Path) -> list[str]:

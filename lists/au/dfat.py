@@ -101,18 +101,12 @@ _REFERENCE = re.compile(r"^(\d+)([A-Za-z]*\d*)$")
 
 def sniff(head: Head) -> bool:
     """An XLSX workbook whose header names DFAT's columns."""
-    if not xlsx.is_zip(head):
-        return False
-    start = xlsx.text_head(head)
-    return all(word in start for word in _SNIFF_WORDS)
+    return xlsx.has_words(head, _SNIFF_WORDS)
 
 
 def published(path: Path) -> dt.datetime | None:
     """When the workbook was last saved (core property, UTC); None when it does not say."""
-    modified = xlsx.properties(path).modified
-    if not isinstance(modified, dt.datetime):
-        return None
-    return modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
+    return xlsx.saved_at(path)
 
 
 def entities(path: Path, report: ReadReport) -> Iterator[Entity]:

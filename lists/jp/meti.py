@@ -91,16 +91,12 @@ _KANA = frozenset({"Jpan", "Hira", "Kana"})
 
 def sniff(head: Head) -> bool:
     """An XLSX workbook whose header names METI's End User List columns (in English)."""
-    start = xlsx.text_head(head) if xlsx.is_zip(head) else b""
-    return all(word in start for word in _SNIFF_WORDS)
+    return xlsx.has_words(head, _SNIFF_WORDS)
 
 
 def published(path: Path) -> dt.datetime | None:
     """When the workbook was last saved (core property, UTC); None when it does not say."""
-    modified = xlsx.properties(path).modified
-    if isinstance(modified, dt.datetime):
-        return modified if modified.tzinfo else modified.replace(tzinfo=dt.UTC)
-    return None
+    return xlsx.saved_at(path)
 
 
 def entities(path: Path, report: ReadReport) -> Iterator[Entity]:

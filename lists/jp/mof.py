@@ -112,13 +112,12 @@ _ORGANIZATION_WORDS = ("団体", "特定銀行")
 
 def sniff(head: Head) -> bool:
     """An XLSX workbook whose shared strings hold MOF's header and index words."""
-    return xlsx.is_zip(head) and all(word in xlsx.text_head(head) for word in _SNIFF_WORDS)
+    return xlsx.has_words(head, _SNIFF_WORDS)
 
 
 def published(path: Path) -> dt.datetime | None:
-    """When MOF last saved the workbook (core property, naive UTC); None when it does not say."""
-    saved = xlsx.properties(path).modified
-    return saved.replace(tzinfo=saved.tzinfo or dt.UTC) if isinstance(saved, dt.datetime) else None
+    """When MOF last saved the workbook (core property, UTC); None when it does not say."""
+    return xlsx.saved_at(path)
 
 
 def entities(path: Path, report: ReadReport) -> Iterator[Entity]:

@@ -20,10 +20,7 @@ FORMAT_NAME = "uk-ofsi-xlsx"
 
 
 def sniff(head: Head) -> bool:
-    if not xlsx.is_zip(head):
-        return False
-    start = xlsx.text_head(head)
-    return b"Group ID" in start and b"Name 6" in start
+    return xlsx.has_words(head, (b"Group ID", b"Name 6"))
 
 
 def published(path: Path) -> dt.date | None:

@@ -125,19 +125,16 @@ def lists_option(func: F) -> F:
     """``--lists``: sources or datasets to screen against (repeatable or comma-separated)."""
 
     def parse(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
-        from screening.matching.results import dataset_ids_of
+        from lists.datasets import UnknownDatasetError, list_names
 
-        names = [name.strip().lower() for value in values for name in value.split(",")]
-        names = [name for name in names if name]
+        # Empty pieces of a comma list ("ofac,") are dropped; no name at all means every list.
+        names = [name for value in values for name in value.split(",") if name.strip()]
         if not names:
             return None
-        unknown = [name for name in names if not dataset_ids_of(name)]
-        if unknown:
-            raise click.BadParameter(
-                f"unknown list {', '.join(map(repr, unknown))}: give a source (ofac, uk, eu, "
-                "un, ca, au, jp, us_csl) or a dataset id (`coalition lists status` shows them)"
-            )
-        return names
+        try:
+            return list_names(names)
+        except UnknownDatasetError as exc:
+            raise click.BadParameter(str(exc)) from None
 
     return click.option(
         "--lists",

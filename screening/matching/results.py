@@ -14,8 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lists.datasets import BY_ID as DATASET_IDS
-from lists.datasets import datasets_of
+from lists.datasets import dataset_ids, list_names
 from lists.model import IdentifierType, Schema, Source
 
 
@@ -90,36 +89,14 @@ class Query(BaseModel):
     @field_validator("lists")
     @classmethod
     def _known_lists(cls, values: list[str] | None) -> list[str] | None:
-        if values is None:
-            return None
-        cleaned = [value.strip().lower() for value in values]
-        # An empty or blank name would filter out every list and answer `clear`: refuse it.
-        if not cleaned or "" in cleaned:
-            raise ValueError("a blank list name (give sources or dataset ids, or no lists)")
-        unknown = [value for value in cleaned if not dataset_ids_of(value)]
-        if unknown:
-            raise ValueError(
-                f"unknown list {', '.join(map(repr, unknown))}: give a source "
-                f"({', '.join(s.value for s in Source)}) or a dataset id (lists.datasets)"
-            )
-        return cleaned
+        return None if values is None else list_names(values)
 
     def dataset_filter(self) -> frozenset[str] | None:
         """The dataset ids this query may hit, or None for every loaded list."""
         chosen = [*(s.value for s in self.sources or ()), *(self.lists or ())]
         if self.sources is None and self.lists is None:
             return None
-        return frozenset(d for name in chosen for d in dataset_ids_of(name))
-
-
-def dataset_ids_of(name: str) -> list[str]:
-    """The dataset ids a list name stands for: itself, or every dataset of a source; [] if none."""
-    if name in DATASET_IDS:
-        return [name]
-    try:
-        return [dataset.id for dataset in datasets_of(Source(name))]
-    except ValueError:
-        return []
+        return frozenset(d for name in chosen for d in dataset_ids(name))
 
 
 class TokenMatch(BaseModel):

@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lists.datasets import dataset_ids
 from screening.store.fingerprint import item_key
-from screening.store.store import ListStore, VersionInfo, dataset_ids
+from screening.store.store import ListStore, VersionInfo
 
 _IGNORED_FIELDS = {"ref", "entry_id", "source", "dataset"}
 

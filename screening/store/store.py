@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from lists.base import ListFile
 from lists.counts import EntityCounts
-from lists.datasets import BY_ID, DATASETS, UnknownDatasetError, datasets_of
+from lists.datasets import DATASETS, UnknownDatasetError, dataset_ids, datasets_of
 from lists.errors import ListReadError
 from lists.model import Entity, Source
 from screening.store.database import ensure_schema, make_engine, resolve_url
@@ -359,17 +359,6 @@ class ListStore:
     def _is_active(self, version: VersionInfo) -> bool:
         active = self.active_version(version.dataset)
         return active is not None and active.id == version.id
-
-
-def dataset_ids(selector: Source | str) -> list[str]:
-    """The dataset ids a selector names: a dataset id itself, or every dataset of a source."""
-    if isinstance(selector, str) and selector in BY_ID:
-        return [selector]
-    try:
-        source = Source(selector)
-    except ValueError:
-        raise UnknownDatasetError(f"no source or dataset is called {selector!r}") from None
-    return [dataset.id for dataset in datasets_of(source)]
 
 
 def _publication(

@@ -13,11 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from lists.model import Source
+from lists.datasets import UnknownDatasetError, list_names
 from screening.coalition.profiles import DEFAULT_PROFILE, PRESETS
 from screening.coalition.rules import screen_transaction
 from screening.coalition.transactions import Transaction, build_transaction
-from screening.matching.results import dataset_ids_of
 from screening.service.deps import Caller, ServiceDep
 from screening.service.errors import problems
 from screening.service.models import NUL_REFUSED, Recorded, TxResponse, fields_of, holds_nul
@@ -66,20 +65,15 @@ def transactions_screen(
     if holds_nul(transaction):
         raise HTTPException(422, f"body: {NUL_REFUSED}")
     # Checked here, not only when a party is screened: a transaction without party names would
-    # otherwise answer clear to a misspelt list name. A blank name is refused too (a party
-    # query would drop it and, with no name left, screen against no list at all).
-    unknown_lists = [name for name in lists or () if not dataset_ids_of(name.strip().lower())]
-    if unknown_lists:
-        raise HTTPException(
-            422,
-            f"unknown list {', '.join(map(repr, unknown_lists))}: "
-            f"give a source ({', '.join(s.value for s in Source)}) "
-            "or a dataset id (lists.datasets)",
-        )
+    # otherwise answer clear to a misspelt (or blank) list name.
+    try:
+        names = None if lists is None else list_names(lists)
+    except UnknownDatasetError as exc:
+        raise HTTPException(422, str(exc)) from None
     service.require_lists()
     try:
         tx = build_transaction(transaction)
-        result = screen_transaction(tx, service.screener, PRESETS[profile], lists=lists)
+        result = screen_transaction(tx, service.screener, PRESETS[profile], lists=names)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     recorded = None
