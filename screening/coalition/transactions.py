@@ -57,6 +57,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from screening.coalition.goods import check_hs
 from screening.coalition.jurisdictions import normalize_bic as normalize_jur_bic
 from screening.coalition.jurisdictions import resolve_code
+from screening.coalition.participants import (
+    AgentRole,
+    Participant,
+    PartyRole,
+    TextField,
+)
 
 LIST_SEPARATOR = ";"
 MAX_NAME_LENGTH = 500
@@ -160,6 +166,15 @@ class Transaction(BaseModel):
     end_user_address: str | None = None
     hs_codes: list[str] = Field(default_factory=list)
     goods_description: str | None = None
+    # -- filled by the payment-message readers (screening.coalition.payments), not the CSV ----
+    message_type: str | None = None  # "pacs.008.001.12", "MT103"
+    msg_id: str | None = None  # GrpHdr/MsgId or MT field 20
+    end_to_end_id: str | None = None
+    uetr: str | None = None  # UETR (ISO 20022) or MT block 3 field 121
+    cover: bool = False  # a cover payment (pacs.009 COV, MT202COV/MT205COV)
+    parties: list[Participant] = Field(default_factory=list)
+    agents: list[Participant] = Field(default_factory=list)
+    texts: list[TextField] = Field(default_factory=list)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -225,10 +240,50 @@ class Transaction(BaseModel):
                 raise ValueError(f"unreadable HS code {code!r}: {verdict.reason}")
         return values
 
+    def all_parties(self) -> list[Participant]:
+        """The flat originator, beneficiary and end user, then the message's parties."""
+        flat = [
+            Participant(
+                role=role.value,
+                name=getattr(self, f"{role.value}_name"),
+                country=getattr(self, f"{role.value}_country"),
+                locations={
+                    "party": role.value,
+                    "name": f"{role.value}_name",
+                    "country": f"{role.value}_country",
+                },
+            )
+            for role in (PartyRole.ORIGINATOR, PartyRole.BENEFICIARY, PartyRole.END_USER)
+            if getattr(self, f"{role.value}_name") or getattr(self, f"{role.value}_country")
+        ]
+        return flat + list(self.parties)
+
+    def all_agents(self) -> list[Participant]:
+        """The flat BIC columns as agents, then the message's agents."""
+        flat: list[Participant] = []
+        for role, field in (
+            (AgentRole.ORIGINATOR_BANK, "originator_bic"),
+            (AgentRole.BENEFICIARY_BANK, "beneficiary_bic"),
+        ):
+            bic = getattr(self, field)
+            if bic:
+                flat.append(Participant(role=role.value, bic=bic, locations={"bic": field}))
+        flat.extend(
+            Participant(
+                role=AgentRole.INTERMEDIARY.value,
+                bic=bic,
+                locations={"bic": f"intermediary_bics[{position}]"},
+            )
+            for position, bic in enumerate(self.intermediary_bics)
+        )
+        return flat + list(self.agents)
+
     def flat(self) -> dict[str, str]:
-        """Every field as text, lists joined with ``;`` (the CSV echo of a JSON input)."""
+        """Every flat field as text, lists joined with ``;`` (the CSV echo of a JSON input).
+
+        The message parts (`MESSAGE_FIELDS`) are not columns and are left out."""
         values: dict[str, str] = {}
-        for name in type(self).model_fields:
+        for name in FLAT_FIELDS:
             value = getattr(self, name)
             if isinstance(value, list):
                 values[name] = f"{LIST_SEPARATOR} ".join(value)
@@ -237,7 +292,22 @@ class Transaction(BaseModel):
         return values
 
 
-TRANSACTION_FIELDS: tuple[str, ...] = tuple(Transaction.model_fields)
+# Filled only by the payment-message readers: not columns of the flat CSV/JSON format.
+MESSAGE_FIELDS = (
+    "message_type",
+    "msg_id",
+    "end_to_end_id",
+    "uetr",
+    "cover",
+    "parties",
+    "agents",
+    "texts",
+)
+# The columns of the flat CSV/JSON format and of its echo.
+FLAT_FIELDS: tuple[str, ...] = tuple(
+    name for name in Transaction.model_fields if name not in MESSAGE_FIELDS
+)
+TRANSACTION_FIELDS = FLAT_FIELDS
 
 
 def validation_reason(exc: ValidationError) -> str:
