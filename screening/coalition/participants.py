@@ -82,6 +82,7 @@ class AgentRole(StrEnum):
     UNDERLYING_DEBTOR_AGENT = "underlying_debtor_agent"
     UNDERLYING_CREDITOR_AGENT = "underlying_creditor_agent"
     UNDERLYING_INTERMEDIARY_AGENT = "underlying_intermediary_agent"
+    UNDERLYING_PREVIOUS_INSTRUCTING_AGENT = "underlying_previous_instructing_agent"
 
 
 class TextKind(StrEnum):

@@ -1,0 +1,436 @@
+"""The pieces of an ISO 20022 credit transfer: parties, agent banks, accounts, addresses, texts.
+
+`screening.coalition.payments.iso20022` walks the message; this module turns one element of it
+into the shared model (`screening.coalition.participants`), recording for every value the
+XPath-like path it came from (``CdtTrfTxInf[0]/Cdtr/PstlAdr/Ctry``). Repeatable elements carry
+their zero-based position (``AdrLine[0]``, ``Ustrd[1]``); elements that occur once do not.
+
+Element names are compared by local name, so every version (pacs.008.001.08 to .13, pacs.009,
+pain.001) and any namespace prefix read the same way.
+
+Values are kept as the message gives them (whitespace collapsed): placeholders such as
+``NOTPROVIDED`` or generated ``EXNm`` values stay, the transparency rule judges them. A value the
+model cannot hold honestly (a malformed BIC, an unknown country code) raises `FieldError` naming
+the field, and the reader turns the transaction into an error record.
+
+Name overflow (a name continued in the first ``AdrLine``): an MT name and address field is four
+lines of 35 characters, and MT-to-MX translation puts line 1 into ``Nm`` and the rest into
+``AdrLine``, so a long name spills over (``SHASHU LANXI SHANYE`` / ``MACHINERY CO LTD`` in the
+translated MT103 a2014 sample). The first address line is joined to the name only when it holds
+no digit (street numbers and post codes have them) and either
+
+- the name is exactly 35 characters (the MT line was full, so the name was cut), or
+- the name and the line together end in a legal form (``CO LTD``, ``GMBH``, ``LLC`` ..., the
+  matcher's own legal-form table) while the name alone does not: the company's legal form
+  was carried to the next line.
+
+The joined line leaves the address, and the name's location names both fields
+(``.../Cdtr/Nm + .../Cdtr/PstlAdr/AdrLine[0]``).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lxml import etree
+
+from lists.xml import children, local_name, text_of
+from screening.coalition.participants import (
+    Address,
+    Participant,
+    PartyIdentifier,
+    TextField,
+    TextKind,
+)
+from screening.coalition.transactions import normalize_bic, normalize_country
+from screening.matching.normalize import TokenKind, tokenize
+
+Element = etree._Element
+# An account element (``DbtrAcct``, ``IntrmyAgt1Acct`` ...) and its path.
+Account = tuple[Element, str]
+
+MT_LINE_WIDTH: Final = 35
+# ISO 20022 person/organisation identification scheme codes (ExternalPersonIdentification1Code
+# and ExternalOrganisationIdentification1Code) that the model names in words; any other code is
+# kept as the message gives it ("DRLC", "SOSE", "DUNS" ...).
+SCHEME_KINDS: Final = {
+    "CCPT": "passport",
+    "NIDN": "national_id",
+    "CUST": "customer",
+    "TXID": "tax_id",
+}
+# Postal address parts with no field of their own in `Address`: kept as extra lines after the
+# AdrLine lines, so the place search still reads them (a district can be an occupied region).
+_EXTRA_ADDRESS_PARTS: Final = (
+    "Dept",
+    "SubDept",
+    "BldgNm",
+    "Flr",
+    "PstBx",
+    "Room",
+    "TwnLctnNm",
+    "DstrctNm",
+)
+
+
+class FieldError(ValueError):
+    """A field whose value the reader cannot accept: where it is, its line, why."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def child(element: Element | None, *names: str) -> Element | None:
+    """The first descendant along `names`, one direct child per step; None when absent."""
+    current = element
+    for name in names:
+        if current is None:
+            return None
+        current = next(iter(children(current, name)), None)
+    return current
+
+
+def text_at(element: Element | None, *names: str) -> str | None:
+    """The collapsed text at the path `names` below `element`; None when absent or empty."""
+    if element is None or not names:
+        return None
+    parent = child(element, *names[:-1])
+    return None if parent is None else text_of(parent, names[-1])
+
+
+def _checked_bic(value: str, path: str, line: int | None) -> str:
+    try:
+        return normalize_bic(value)
+    except ValueError as exc:
+        raise FieldError(path, line, str(exc)) from None
+
+
+def _checked_country(value: str, path: str, line: int | None) -> str:
+    if len(value) != 2 or not value.isalpha():
+        raise FieldError(path, line, f"{value!r} is not an ISO 3166 alpha-2 country code")
+    try:
+        return normalize_country(value)
+    except ValueError as exc:
+        raise FieldError(path, line, str(exc)) from None
+
+
+def _line(element: Element | None, *names: str) -> int | None:
+    found = child(element, *names) if names else element
+    return None if found is None else found.sourceline
+
+
+def address(element: Element, path: str) -> Address:
+    """A postal address (``PstlAdr``): structured parts, ``AdrLine`` lines, or both."""
+    lines = [
+        " ".join((line.text or "").split())
+        for line in children(element, "AdrLine")
+        if (line.text or "").strip()
+    ]
+    lines.extend(
+        value for part in _EXTRA_ADDRESS_PARTS if (value := text_of(element, part)) is not None
+    )
+    country = text_of(element, "Ctry")
+    return Address(
+        lines=lines,
+        street=text_of(element, "StrtNm"),
+        building=text_of(element, "BldgNb"),
+        post_code=text_of(element, "PstCd"),
+        town=text_of(element, "TwnNm"),
+        subdivision=text_of(element, "CtrySubDvsn"),
+        country=None
+        if country is None
+        else _checked_country(country.upper(), f"{path}/Ctry", _line(element, "Ctry")),
+    )
+
+
+def _ends_in_legal_form(text: str) -> bool:
+    tokens = tokenize(text)
+    return bool(tokens) and tokens[-1].kind == TokenKind.LEGAL_FORM.value
+
+
+def continues_name(name: str, line: str) -> bool:
+    """Is `line` (the first AdrLine) the rest of `name`? The rule is in the module docstring."""
+    if any(char.isdigit() for char in line):
+        return False
+    if len(name) == MT_LINE_WIDTH:
+        return True
+    return _ends_in_legal_form(f"{name} {line}") and not _ends_in_legal_form(name)
+
+
+def _account(account: Element, path: str) -> tuple[str, str] | None:
+    """(account, its location) from ``Id/IBAN`` or ``Id/Othr/Id`` of a ``...Acct`` element.
+
+    The location tells an IBAN (``.../Id/IBAN``: its first two letters are a country) from a
+    bank's own account number (``.../Id/Othr/Id``), which may start with letters too.
+    """
+    iban = text_at(account, "Id", "IBAN")
+    if iban is not None:
+        return iban, f"{path}/Id/IBAN"
+    other = text_at(account, "Id", "Othr", "Id")
+    if other is not None:
+        return other, f"{path}/Id/Othr/Id"
+    return None
+
+
+def _scheme_identifier(element: Element, path: str, default_kind: str) -> PartyIdentifier | None:
+    """An ``Othr`` identification: ``Id`` with ``SchmeNm/Cd`` (or ``Prtry``) and ``Issr``."""
+    value = text_of(element, "Id")
+    if value is None:
+        return None
+    code = text_at(element, "SchmeNm", "Cd") or text_at(element, "SchmeNm", "Prtry")
+    kind = SCHEME_KINDS.get(code.upper(), code) if code else default_kind
+    return PartyIdentifier(kind=kind, value=value, issuer=text_of(element, "Issr"))
+
+
+class _Builder:
+    """Collects one participant's values and their locations."""
+
+    def __init__(self, role: str, path: str) -> None:
+        self.values: dict[str, object] = {"role": role}
+        self.identifiers: list[PartyIdentifier] = []
+        self.locations: dict[str, str] = {"party": path}
+
+    def set(self, attribute: str, value: object, location: str) -> None:
+        if value is None or attribute in self.values:
+            return
+        self.values[attribute] = value
+        self.locations[attribute] = location
+
+    def identify(self, identifier: PartyIdentifier | None, location: str) -> None:
+        if identifier is None:
+            return
+        self.identifiers.append(identifier)
+        self.locations.setdefault("identifiers", location)
+
+    def name_and_address(self, element: Element, path: str) -> None:
+        """``Nm`` and ``PstlAdr`` of `element`, joining a name that overflows into AdrLine."""
+        name = text_of(element, "Nm")
+        postal = child(element, "PstlAdr")
+        if postal is None:
+            self.set("name", name, f"{path}/Nm")
+            return
+        found = address(postal, f"{path}/PstlAdr")
+        adr_lines = found.lines[: len(children(postal, "AdrLine"))]
+        if name is not None and adr_lines and continues_name(name, adr_lines[0]):
+            self.set(
+                "name",
+                f"{name} {adr_lines[0]}",
+                f"{path}/Nm + {path}/PstlAdr/AdrLine[0]",
+            )
+            found = found.model_copy(update={"lines": found.lines[1:]})
+        else:
+            self.set("name", name, f"{path}/Nm")
+        self.set("address", found, f"{path}/PstlAdr")
+        self.set("country", found.country, f"{path}/PstlAdr/Ctry")
+
+    def account(self, account: Account | None) -> None:
+        if account is None:
+            return
+        found = _account(*account)
+        if found is not None:
+            self.set("account", found[0], found[1])
+
+    def build(self) -> Participant:
+        if self.identifiers:
+            self.values["identifiers"] = self.identifiers
+        self.values["locations"] = self.locations
+        return Participant.model_validate(self.values)
+
+
+def _person_identification(builder: _Builder, identification: Element, path: str) -> None:
+    birth = child(identification, "DtAndPlcOfBirth")
+    if birth is not None:
+        birth_path = f"{path}/DtAndPlcOfBirth"
+        builder.set("birth_date", text_of(birth, "BirthDt"), birth_path)
+        place = [text_of(birth, name) for name in ("CityOfBirth", "PrvcOfBirth", "CtryOfBirth")]
+        builder.set("birth_place", ", ".join(part for part in place if part) or None, birth_path)
+        builder.locations["birth"] = birth_path
+    for position, other in enumerate(children(identification, "Othr")):
+        builder.identify(_scheme_identifier(other, path, "other"), f"{path}/Othr[{position}]")
+
+
+def _organisation_identification(builder: _Builder, identification: Element, path: str) -> None:
+    bic = text_of(identification, "AnyBIC")
+    if bic is not None:
+        line = _line(identification, "AnyBIC")
+        builder.set("bic", _checked_bic(bic, f"{path}/AnyBIC", line), f"{path}/AnyBIC")
+    builder.set("lei", text_of(identification, "LEI"), f"{path}/LEI")
+    for position, other in enumerate(children(identification, "Othr")):
+        builder.identify(_scheme_identifier(other, path, "other"), f"{path}/Othr[{position}]")
+
+
+def party(
+    element: Element,
+    path: str,
+    role: str,
+    account: Account | None = None,
+) -> Participant:
+    """A party (``PartyIdentification``: Nm, PstlAdr, Id, CtryOfRes) and its account.
+
+    `account` is the party's account element and its path (``DbtrAcct`` is a sibling of
+    ``Dbtr``). A party that is a financial institution (pacs.009 ``Dbtr``/``Cdtr`` hold a
+    ``FinInstnId``) is read by `institution`.
+    """
+    if child(element, "FinInstnId") is not None:
+        return institution(element, path, role, account)
+    builder = _Builder(role, path)
+    builder.name_and_address(element, path)
+    identification = child(element, "Id")
+    if identification is not None:
+        private = child(identification, "PrvtId")
+        if private is not None:
+            _person_identification(builder, private, f"{path}/Id/PrvtId")
+        organisation = child(identification, "OrgId")
+        if organisation is not None:
+            _organisation_identification(builder, organisation, f"{path}/Id/OrgId")
+    residence = text_of(element, "CtryOfRes")
+    if residence is not None:
+        residence_path = f"{path}/CtryOfRes"
+        country = _checked_country(residence.upper(), residence_path, _line(element, "CtryOfRes"))
+        builder.set("country", country, residence_path)
+    builder.account(account)
+    return builder.build()
+
+
+def institution(
+    element: Element,
+    path: str,
+    role: str,
+    account: Account | None = None,
+) -> Participant:
+    """A bank (``BranchAndFinancialInstitutionIdentification``) and its account.
+
+    BICFI, LEI, name, postal address, clearing system member id (an identifier of kind
+    ``clearing_member``, issuer the clearing system code), other ids, and the branch id.
+    """
+    builder = _Builder(role, path)
+    institution_id = child(element, "FinInstnId")
+    base = f"{path}/FinInstnId"
+    if institution_id is not None:
+        bic = text_of(institution_id, "BICFI")
+        if bic is not None:
+            line = _line(institution_id, "BICFI")
+            builder.set("bic", _checked_bic(bic, f"{base}/BICFI", line), f"{base}/BICFI")
+        builder.set("lei", text_of(institution_id, "LEI"), f"{base}/LEI")
+        builder.name_and_address(institution_id, base)
+        member = text_at(institution_id, "ClrSysMmbId", "MmbId")
+        if member is not None:
+            system = text_at(institution_id, "ClrSysMmbId", "ClrSysId", "Cd") or text_at(
+                institution_id, "ClrSysMmbId", "ClrSysId", "Prtry"
+            )
+            builder.identify(
+                PartyIdentifier(kind="clearing_member", value=member, issuer=system),
+                f"{base}/ClrSysMmbId",
+            )
+        other = child(institution_id, "Othr")
+        if other is not None:
+            builder.identify(_scheme_identifier(other, base, "other"), f"{base}/Othr")
+    branch = text_at(element, "BrnchId", "Id")
+    if branch is not None:
+        builder.identify(PartyIdentifier(kind="branch", value=branch), f"{path}/BrnchId/Id")
+    builder.account(account)
+    return builder.build()
+
+
+def element_path(base: str, element: Element) -> str:
+    """`base` + "/" + the element's local name."""
+    return f"{base}/{local_name(element.tag)}"
+
+
+def _repeated_texts(element: Element, name: str, path: str) -> list[tuple[str, str]]:
+    """(location, text) of every non-empty direct child `name`, indexed."""
+    found = []
+    for position, item in enumerate(children(element, name)):
+        value = " ".join((item.text or "").split())
+        if value:
+            found.append((f"{path}/{name}[{position}]", value))
+    return found
+
+
+def _remittance(remittance: Element, path: str) -> list[tuple[str, str]]:
+    """Unstructured lines, then the text parts of each structured block."""
+    found = _repeated_texts(remittance, "Ustrd", path)
+    for position, structured in enumerate(children(remittance, "Strd")):
+        base = f"{path}/Strd[{position}]"
+        for document, info in enumerate(children(structured, "RfrdDocInf")):
+            number = text_of(info, "Nb")
+            if number is not None:
+                found.append((f"{base}/RfrdDocInf[{document}]/Nb", number))
+        reference = text_at(structured, "CdtrRefInf", "Ref")
+        if reference is not None:
+            found.append((f"{base}/CdtrRefInf/Ref", reference))
+        # Invoicer and invoicee are names: the free-text scan is where they get screened.
+        for role in ("Invcr", "Invcee"):
+            name = text_at(structured, role, "Nm")
+            if name is not None:
+                found.append((f"{base}/{role}/Nm", name))
+        found.extend(_repeated_texts(structured, "AddtlRmtInf", base))
+    return found
+
+
+def _instructions(element: Element, path: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for name in ("InstrForCdtrAgt", "InstrForNxtAgt"):
+        for position, instruction in enumerate(children(element, name)):
+            value = text_of(instruction, "InstrInf")
+            if value is not None:
+                found.append((f"{path}/{name}[{position}]/InstrInf", value))
+    # pain.001: a plain text up to version 09, an InstrInf element in later versions.
+    for_debtor_agent = child(element, "InstrForDbtrAgt")
+    if for_debtor_agent is not None:
+        value = text_of(for_debtor_agent, "InstrInf")
+        if value is not None:
+            found.append((f"{path}/InstrForDbtrAgt/InstrInf", value))
+        elif plain := " ".join((for_debtor_agent.text or "").split()):
+            found.append((f"{path}/InstrForDbtrAgt", plain))
+    return found
+
+
+def _regulatory(element: Element, path: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for position, report in enumerate(children(element, "RgltryRptg")):
+        base = f"{path}/RgltryRptg[{position}]"
+        authority = text_at(report, "Authrty", "Nm")
+        if authority is not None:
+            found.append((f"{base}/Authrty/Nm", authority))
+        for detail, details in enumerate(children(report, "Dtls")):
+            found.extend(_repeated_texts(details, "Inf", f"{base}/Dtls[{detail}]"))
+    return found
+
+
+def _purposes(element: Element, path: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for base, purpose in (
+        (f"{path}/Purp", child(element, "Purp")),
+        (f"{path}/PmtTpInf/CtgyPurp", child(element, "PmtTpInf", "CtgyPurp")),
+    ):
+        for kind in ("Cd", "Prtry"):
+            value = text_at(purpose, kind)
+            if value is not None:
+                found.append((f"{base}/{kind}", value))
+    return found
+
+
+def texts(element: Element, path: str) -> list[TextField]:
+    """The free texts of a transaction (or ``PmtInf``, or an underlying customer transfer).
+
+    Remittance (``RmtInf/Ustrd``, structured ``Strd`` text parts), instructions for the
+    agents, regulatory reporting details and the purpose and category purpose codes.
+    """
+    found: list[TextField] = []
+    remittance = child(element, "RmtInf")
+    if remittance is not None:
+        found.extend(
+            TextField(field=field, kind=TextKind.REMITTANCE, text=text)
+            for field, text in _remittance(remittance, f"{path}/RmtInf")
+        )
+    for kind, pieces in (
+        (TextKind.INSTRUCTION, _instructions(element, path)),
+        (TextKind.REGULATORY, _regulatory(element, path)),
+        (TextKind.PURPOSE, _purposes(element, path)),
+    ):
+        found.extend(TextField(field=field, kind=kind, text=text) for field, text in pieces)
+    return found

@@ -1,0 +1,1 @@
+"""Tests of the payment-message readers and their screening."""
