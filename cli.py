@@ -46,6 +46,11 @@ COMMANDS: dict[str, Entry] = {
         "tx",
         "Screen transactions: parties, jurisdictions, CHPL goods and transit routes.",
     ),
+    "payments": Entry(
+        "payments",
+        "payments",
+        "Screen payment messages: ISO 20022 pacs.008, pacs.009 (COV), pain.001 and SWIFT MT.",
+    ),
     "hs": Entry(
         "goods", "hs", "Check HS, CN or HTS CODEs against the Common High Priority List (CHPL)."
     ),

@@ -2,6 +2,8 @@
 
 >>> from screening import Screener
 >>> Screener.open().screen("Sberbank", type="organization").decision
+>>> from screening import screen_payment
+>>> screen_payment(Path("pacs008.xml"))[0].decision      # ISO 20022 or SWIFT MT, by content
 
 The names below are imported on first use (PEP 562): importing any ``screening.*`` module runs
 this file first, and commands such as ``coalition hs`` must not load the database layer.
@@ -20,9 +22,23 @@ _EXPORTS = {
     "Thresholds": "screening.matching.results",
     "QueryError": "screening.matching.screener",
     "Screener": "screening.matching.screener",
+    # Payment messages (docs/payments.md). Not imported under TYPE_CHECKING below: the batch
+    # layer sits above this package's API in the import flow (tests/test_architecture.py).
+    "PaymentResult": "screening.batch.payments",
+    "screen_payment": "screening.batch.payments",
 }
 
-__all__ = ["Decision", "Hit", "Query", "QueryError", "Screener", "ScreeningResult", "Thresholds"]
+__all__ = [
+    "Decision",
+    "Hit",
+    "PaymentResult",
+    "Query",
+    "QueryError",
+    "Screener",
+    "ScreeningResult",
+    "Thresholds",
+    "screen_payment",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -44,11 +44,11 @@ from screening.batch.inputs import (
     control_codes,
     looks_binary,
 )
-from screening.batch.names import QueryScreener, ScreenerOrFactory, open_screener
+from screening.batch.names import ScreenerOrFactory, open_screener
 from screening.batch.runner import BatchSummary, ProgressCallback, run
 from screening.batch.writers import output_format, record_file
 from screening.coalition.profiles import InstitutionProfile
-from screening.coalition.rules import Flag, screen_transaction
+from screening.coalition.rules import Flag, PartyScreener, screen_transaction
 from screening.coalition.transactions import (
     LIST_SEPARATOR,
     TRANSACTION_FIELDS,
@@ -493,7 +493,7 @@ def flags_text(flags: Sequence[Flag]) -> str:
 
 def screen_tx_row(
     row: TxRow,
-    screener: QueryScreener,
+    screener: PartyScreener,
     profile: InstitutionProfile,
     thresholds: Thresholds | None = None,
     lists: list[str] | None = None,
@@ -556,6 +556,10 @@ def run_tx_batch(
 
         def row_screener() -> Callable[[TxRow], TxRecord]:
             active = open_screener(screener)
+            # The payment rules also look up identifiers and scan free text: a transaction
+            # batch needs a full screener (`screening.Screener`), not only `screen_query`.
+            if not isinstance(active, PartyScreener):
+                raise TypeError(f"{type(active).__name__} cannot screen transactions")
             return lambda row: screen_tx_row(row, active, profile, thresholds, lists)
 
         sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)

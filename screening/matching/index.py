@@ -30,7 +30,6 @@ import json
 import math
 import os
 import pickle
-import re
 import tempfile
 from array import array
 from collections import Counter, defaultdict
@@ -42,12 +41,13 @@ from typing import NamedTuple
 import platformdirs
 
 from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, Source
+from lists.values import identifiers as values_identifiers
 from screening import settings
 from screening.matching.normalize import Token, TokenKind, joined, tokenize
 from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -71,27 +71,12 @@ LINKING_IDENTIFIERS = frozenset(
     }
 )
 
-_ID_CLEAN = re.compile(r"[^0-9A-Z]")
-_PROSE_WORD = re.compile(r"^[A-Za-z]{3,}\.?$")
-
-
-# Identifiers that are numbers whatever the prefix ("IMO 9690212", "MMSI: 273...").
-_NUMERIC_IDENTIFIERS = frozenset({IdentifierType.IMO.value, IdentifierType.MMSI.value})
-
 
 def normalize_identifier(value: str, kind: str | None = None) -> str:
-    """Comparable identifier: upper-case letters and digits only.
-
-    Lists sometimes write prose around the number ("Russian foreign travel passport number
-    620169661"): when a value has two or more plain words, only the parts with digits count.
-    IMO and MMSI numbers compare by their digits ("IMO 9690212" is 9690212).
-    """
-    if kind in _NUMERIC_IDENTIFIERS:
-        return "".join(c for c in value if c.isdigit())
-    parts = value.split()
-    if sum(1 for part in parts if _PROSE_WORD.match(part)) >= 2:
-        parts = [part for part in parts if any(c.isdigit() for c in part)]
-    return _ID_CLEAN.sub("", "".join(parts).upper())
+    """Comparable identifier, the same on the listed and the screened side: see
+    `lists.values.identifiers.normalize_identifier` (BICs by institution code, crypto
+    addresses keep the case base58 needs)."""
+    return values_identifiers.normalize_identifier(value, kind)
 
 
 # Tuples rather than dataclasses or pydantic models: the persisted index must load in a fraction

@@ -20,6 +20,7 @@ from pathlib import Path
 from lists.model import Entity, PartialDate, Schema, Source
 from lists.values.countries import to_iso2
 from lists.values.dates import parse_partial_date
+from screening.matching import textscan
 from screening.matching.algorithm import MAX_BONUS, adjustments, final_score, name_score
 from screening.matching.features.model import QueryFacts
 from screening.matching.features.names import SimilarityMemo, distinctive_length
@@ -31,6 +32,7 @@ from screening.matching.index import (
     index_path,
     normalize_identifier,
 )
+from screening.matching.lookup import allowed_datasets, identifier_hits
 from screening.matching.normalize import TokenKind, tokenize
 from screening.matching.results import (
     Decision,
@@ -288,6 +290,25 @@ class Screener:
             list_version=entity.version_id,
             listed_on=entity.listed_on,
         )
+
+    # -- identifiers and free text (screening.matching.lookup, screening.matching.textscan) ----
+
+    def screen_identifier(self, kind: str, value: str, lists: list[str] | None = None) -> list[Hit]:
+        """Every listed party carrying this identifier (a BIC in any of its 8- or 11-character
+        forms, an IMO number, a crypto address ...): score 1.0, decision match."""
+        try:
+            return identifier_hits(self.index, kind, value, allowed_datasets(lists))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+
+    def scan_text(
+        self, text: str, lists: list[str] | None = None, thresholds: Thresholds | None = None
+    ) -> list[textscan.TextHit]:
+        """Listed names, BICs, IMO numbers and crypto addresses inside a free text."""
+        try:
+            return textscan.scan_text(self, text, lists, thresholds)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
 
 
 def _country(value: str | None) -> str | None:

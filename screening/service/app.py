@@ -32,6 +32,7 @@ from screening.service.deps import DEFAULT_MAX_BODY_BYTES, BodyLimit, Service
 from screening.service.errors import http_error, problems, validation_error
 from screening.service.refresh import DEFAULT_REFRESH_SECONDS
 from screening.service.routers import lists as lists_routes
+from screening.service.routers import payments as payments_routes
 from screening.service.routers import screening as screening_routes
 from screening.service.routers import system as system_routes
 from screening.service.routers import transactions as transactions_routes
@@ -77,7 +78,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     # Starlette's class, not FastAPI's subclass: its own 404/405 answers get one line too.
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
-    routers = (system_routes, screening_routes, transactions_routes, lists_routes)
+    routers = (system_routes, screening_routes, transactions_routes, payments_routes, lists_routes)
     for router in (module.router for module in routers):
         app.include_router(router)
     app.include_router(_alerts_router())

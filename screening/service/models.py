@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lists.model import Source
+from screening.batch.payments import PaymentResult
 from screening.coalition.rules import TxResult
 from screening.matching.results import QueryIdentifier, ScreeningResult, Thresholds
 from screening.workflow.decisions import Disposition
@@ -126,6 +127,13 @@ class BatchResponse(BaseModel):
 
 
 class TxResponse(TxResult):
+    recorded: Recorded | None = None
+
+
+class PaymentResponse(PaymentResult):
+    """One transaction of a payment message (`screening.batch.payments.PaymentResult`), plus
+    ``recorded`` when the request asked for it."""
+
     recorded: Recorded | None = None
 
 

@@ -1,8 +1,11 @@
 """Jurisdiction rule: a sanctioned country or occupied region anywhere in the transaction.
 
-`exposures` lists every place a transaction names (country fields, BIC countries, regions
-named in addresses or the goods description); `code_exposure` tells whether a code is precise
-or only an oblast, which the goods rules reuse.
+`exposures` lists every place a transaction names, with the field it came from: the flat
+country fields, BIC countries and regions named in the flat addresses or the goods
+description; then, for a payment message, every party's and agent's countries (residence,
+address country, IBAN country, BIC country), the occupied places named in their addresses
+(structured town and subdivision, free address lines) and in the message's free texts.
+`code_exposure` tells whether a code is precise or only an oblast, which the goods rules reuse.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from screening.coalition.jurisdictions import Role, country_of_bic, jurisdiction, region_matches
-from screening.coalition.rules.context import RuleContext, has_role
+from screening.coalition.participants import Participant
+from screening.coalition.rules.context import RuleContext, has_role, participant_places
 from screening.coalition.rules.registry import SANCTIONED_JURISDICTION, Flag, Severity, rule
 from screening.coalition.transactions import ADDRESS_FIELDS, COUNTRY_FIELDS, Transaction
 
@@ -46,14 +50,33 @@ def exposures(tx: Transaction) -> Iterator[Exposure]:
         if bic and (country := country_of_bic(bic)):
             yield Exposure(name, country, precise=True)
     for name in (*ADDRESS_FIELDS, "goods_description"):
-        for match in region_matches(getattr(tx, name)):
-            yield Exposure(name, match.region.code, not match.oblast_only, match.matched)
+        yield from text_exposures(name, getattr(tx, name))
+    for participant in (*tx.parties, *tx.agents):
+        yield from participant_exposures(participant)
+    for text in tx.texts:
+        yield from text_exposures(text.field, text.text)
+
+
+def text_exposures(field_name: str, text: str | None) -> Iterator[Exposure]:
+    """The occupied regions a text names."""
+    for match in region_matches(text):
+        yield Exposure(field_name, match.region.code, not match.oblast_only, match.matched)
+
+
+def participant_exposures(participant: Participant) -> Iterator[Exposure]:
+    """A message party's or agent's countries, and the occupied places its address names."""
+    for place in participant_places(participant):
+        yield code_exposure(place.field, place.code)
+    if participant.address is not None:
+        field_name = participant.location("address")
+        yield from text_exposures(field_name, participant.address.text())
 
 
 @rule(
     SANCTIONED_JURISDICTION,
     Severity.CRITICAL,
-    "A country field, a BIC's country or an address/goods text names a sanctioned jurisdiction.",
+    "A country field, a BIC's or IBAN's country, an address, the goods description or a "
+    "payment message's free text names a sanctioned jurisdiction.",
     "Russia, Belarus, Iran, North Korea, Cuba and the occupied Ukrainian regions are under "
     "coalition or comprehensive measures: exposure blocks (the profile's "
     "blocked_jurisdictions). Syria asks for review (its sanctions were largely lifted in 2025, "

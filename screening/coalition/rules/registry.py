@@ -2,9 +2,10 @@
 
 A rule is a function ``(transaction, context) -> list[Flag]`` registered in `RULES` with the
 `rule` decorator, together with its id, the highest severity it raises, a one-line doc, its
-rationale and the ids of its sources (reference/sources.csv, shipped as
-screening/data/sources.csv). Rules run, and their flags appear, in `RULE_ORDER`, whatever
-order their modules are imported in. `decide` composes a transaction's flags:
+rationale and the ids of its sources (screening/data/sources.csv: reference/sources.csv, then
+the payment-transparency sources the payment rules cite). Rules run, and their flags appear,
+in `RULE_ORDER`, whatever order their modules are imported in. `decide` composes a
+transaction's flags:
 
 - outcome: ``block`` when any flag is ``critical``; else ``review`` when there is any flag
   (``high``, ``medium`` or ``low``); else ``clear``.
@@ -35,15 +36,22 @@ CHPL_VIA_HUB = "CHPL_VIA_HUB"
 CHPL_TO_SANCTIONED = "CHPL_TO_SANCTIONED"
 CHPL_CORE_VIA_PIVOT = "CHPL_CORE_VIA_PIVOT"
 HUB_DESTINATION_RUSSIAN_END_USER = "HUB_DESTINATION_RUSSIAN_END_USER"
+# Payment messages (screening.coalition.payments): agent banks, free text, transparency.
+AGENT_SANCTIONS_HIT = "AGENT_SANCTIONS_HIT"
+TEXT_SANCTIONS_HIT = "TEXT_SANCTIONS_HIT"
+PAYMENT_TRANSPARENCY = "PAYMENT_TRANSPARENCY"
 
 # The order rules run in, hence the order of a result's flags (kept stable for the outputs).
 RULE_ORDER: tuple[str, ...] = (
     PARTY_SANCTIONS_HIT,
+    AGENT_SANCTIONS_HIT,
+    TEXT_SANCTIONS_HIT,
     SANCTIONED_JURISDICTION,
     CHPL_VIA_HUB,
     CHPL_TO_SANCTIONED,
     CHPL_CORE_VIA_PIVOT,
     HUB_DESTINATION_RUSSIAN_END_USER,
+    PAYMENT_TRANSPARENCY,
 )
 
 # -- severities and the outcome --------------------------------------------------------------

@@ -3,7 +3,7 @@ identifiers. Each returns a `FeatureScore` (its delta and why) or None when it h
 
 from __future__ import annotations
 
-from lists.model import Schema
+from lists.model import IdentifierType, Schema
 from screening.matching.features.model import Constant, Effect, Feature, QueryFacts, Stage
 from screening.matching.index import IndexedEntity
 from screening.matching.results import FeatureScore
@@ -105,10 +105,12 @@ def identifier_feature(query: QueryFacts, listed: IndexedEntity) -> FeatureScore
     shared = [pair for pair in query.identifiers if pair in listed.identifiers]
     if shared:
         kind, value = shared[0]
+        # Both sides hold the BIC's institution code: say that any office of it counts.
+        scope = " (institution code: every branch)" if kind == IdentifierType.BIC.value else ""
         return FeatureScore(
             feature="identifier",
             delta=SHARED_IDENTIFIER_SCORE,
-            detail=f"{kind} {value} is listed for this party",
+            detail=f"{kind} {value}{scope} is listed for this party",
         )
     listed_types = {kind for kind, _ in listed.identifiers}
     clashing = [kind for kind, _ in query.identifiers if kind in listed_types]

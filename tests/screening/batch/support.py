@@ -24,6 +24,7 @@ from screening.matching.results import (
     ScreeningResult,
     Thresholds,
 )
+from screening.matching.textscan import TextHit
 
 LIST_VERSIONS = [
     ListVersionRef(
@@ -93,6 +94,16 @@ class FakeScreener:
             thresholds=thresholds,
         )
 
+    def screen_identifier(self, kind: str, value: str, lists: list[str] | None = None) -> list[Hit]:
+        """No listed identifiers: the fake knows names only."""
+        return []
+
+    def scan_text(
+        self, text: str, lists: list[str] | None = None, thresholds: Thresholds | None = None
+    ) -> list[TextHit]:
+        """No names inside free text: the fake knows whole names only."""
+        return []
+
 
 class ClearScreener:
     """As fast as a screener can be: one prebuilt answer, so only batch overhead is measured."""
@@ -108,6 +119,14 @@ class ClearScreener:
 
     def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
         return self._result
+
+    def screen_identifier(self, kind: str, value: str, lists: list[str] | None = None) -> list[Hit]:
+        return []
+
+    def scan_text(
+        self, text: str, lists: list[str] | None = None, thresholds: Thresholds | None = None
+    ) -> list[TextHit]:
+        return []
 
 
 class FailingScreener(FakeScreener):

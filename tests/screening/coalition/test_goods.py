@@ -83,7 +83,9 @@ def test_tier_rank_orders_tiers_from_highest_concern() -> None:
 
 def test_sources_file_is_the_reference_copy_and_covers_every_source_id() -> None:
     shipped = resources.files("screening.data").joinpath("sources.csv").read_bytes()
-    assert shipped == (REFERENCE / "sources.csv").read_bytes()
+    # The reference rows come first, byte for byte; the payment rules' sources follow them.
+    assert shipped.startswith((REFERENCE / "sources.csv").read_bytes())
+    assert len(shipped) > len((REFERENCE / "sources.csv").read_bytes())
     known = {row["source_id"] for row in reference_rows("sources.csv")}
     used = {source for entry in chpl_entries() for source in entry.sources}
     assert used == {"BIS_CHPL_2024", "EU_CHPL_2024", "E5_2023"}

@@ -19,15 +19,18 @@ from screening.coalition.profiles import (
     PRESETS,
 )
 from screening.coalition.rules import (
+    AGENT_SANCTIONS_HIT,
     CHPL_CORE_VIA_PIVOT,
     CHPL_TO_SANCTIONED,
     CHPL_VIA_HUB,
     HUB_DESTINATION_RUSSIAN_END_USER,
     PARTY_SANCTIONS_HIT,
+    PAYMENT_TRANSPARENCY,
     RULE_ORDER,
     RULES,
     SANCTIONED_JURISDICTION,
     SEVERITY_POINTS,
+    TEXT_SANCTIONS_HIT,
     Flag,
     RuleContext,
     Severity,
@@ -390,8 +393,21 @@ def test_a_profile_can_block_syria_too(screener: Screener) -> None:
     ]
 
 
-EVERY_RULE = [
+EVERY_RULE: list[dict[str, Any]] = [
     {"beneficiary_name": "BNK (UK) Ltd"},
+    # A payment message: an agent bank named like a listed one, a listed name in the
+    # remittance text, and no originator or beneficiary at all.
+    {
+        "message_type": "MT103",
+        "agents": [{"role": "creditor_agent", "name": "BNK (UK) Ltd"}],
+        "texts": [
+            {
+                "field": ":70:",
+                "kind": "remittance",
+                "text": "FOR KOREA MINING DEVELOPMENT TRADING CORPORATION",
+            }
+        ],
+    },
     {"destination_country": "RU", "hs_codes": "854231"},
     {
         "origin_country": "DE",
@@ -457,7 +473,7 @@ def test_registry_is_documented_with_known_sources() -> None:
     with (PROJECT / "screening" / "data" / "sources.csv").open(encoding="utf-8") as handle:
         known = {row["source_id"] for row in csv.DictReader(handle)}
     docs = (PROJECT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert len(RULES) == 6
+    assert len(RULES) == 9
     for registered in RULES.values():
         assert registered.doc and registered.rationale and registered.sources
         assert set(registered.sources) <= known, registered.id
@@ -479,11 +495,14 @@ def test_rules_run_in_the_declared_order_from_their_family_modules() -> None:
         for registered in RULES.values()
     } == {
         PARTY_SANCTIONS_HIT: "parties",
+        AGENT_SANCTIONS_HIT: "agents",
+        TEXT_SANCTIONS_HIT: "texts",
         SANCTIONED_JURISDICTION: "jurisdictions",
         CHPL_VIA_HUB: "goods",
         CHPL_TO_SANCTIONED: "goods",
         CHPL_CORE_VIA_PIVOT: "goods",
         HUB_DESTINATION_RUSSIAN_END_USER: "end_use",
+        PAYMENT_TRANSPARENCY: "transparency",
     }
 
 

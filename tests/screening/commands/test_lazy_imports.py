@@ -70,7 +70,19 @@ def test_help_lists_the_visible_commands_only() -> None:
     text = cli.main.get_help(click.Context(cli.main, info_name="coalition"))
     listed = [line.split()[0] for line in text.split("Commands:")[1].strip().splitlines()]
     assert listed == sorted(
-        ["alerts", "batch", "customers", "db", "hs", "keys", "lists", "screen", "serve", "tx"]
+        [
+            "alerts",
+            "batch",
+            "customers",
+            "db",
+            "hs",
+            "keys",
+            "lists",
+            "payments",
+            "screen",
+            "serve",
+            "tx",
+        ]
     )
 
 
