@@ -17,7 +17,7 @@ from screening.matching.features.model import Constant, Feature, QueryFacts, Sta
 from screening.matching.features.tokens import token_similarity
 from screening.matching.index import GENERIC_SHARE
 from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
-from screening.matching.results import TokenMatch
+from screening.matching.results import FeatureScore, TokenMatch
 
 INITIAL_EVIDENCE = 0.8
 LEGAL_FORM_WEIGHT = 0.15
@@ -32,6 +32,7 @@ INEXACT_CEILING = 0.995
 DISTINCTIVE_LENGTH = 3
 IDEOGRAPHIC_DISTINCTIVE_LENGTH = 4
 DISTINCTIVE_EXACT_WORDS = 3
+WORD_FOR_WORD_MIN = 2
 GENERIC_CEILING = 0.55
 ONE_WORD_FACTOR = 0.9
 
@@ -46,6 +47,8 @@ SimilarityMemo = dict[tuple[int, int], tuple[float, str]]
 class NameScore:
     score: float
     alignment: list[Alignment]
+    # What the name-stage rules that cap a score did to it (listed in the hit's explanation).
+    caps: tuple[FeatureScore, ...] = ()
 
     def explain(self) -> list[TokenMatch]:
         """The alignment as explanation records (built only for reported hits: it is slow)."""
@@ -211,8 +214,10 @@ def is_distinctive(
 ) -> bool:
     """A name meets on distinctive evidence, or its score is capped at GENERIC_CEILING.
 
-    Distinctive: DISTINCTIVE_EXACT_WORDS or more words meet exactly; or a word that is not an
-    initial nor a legal form, is not generic in the lists (not on more than GENERIC_SHARE of the
+    Distinctive: DISTINCTIVE_EXACT_WORDS or more words meet exactly; or the names meet word
+    for word, with WORD_FOR_WORD_MIN words or more and no initial (Khalil MANSOUR and the
+    listed Khalil MANSUR: written alike, the name would be exact whatever its words); or a word
+    that is not an initial nor a legal form, is not generic in the lists (not on more than GENERIC_SHARE of the
     names: BANK, TRADING, AL, BIN, MOHAMMED ...) and has at least DISTINCTIVE_LENGTH letters meets
     ("mn", "bal" never make a match alone); or the names meet written together. Queries in
     Chinese or Korean script need IDEOGRAPHIC_DISTINCTIVE_LENGTH letters: their syllables (jin,
@@ -220,8 +225,14 @@ def is_distinctive(
     """
     pairs = aligned.pairs
     exact_words = sum(1 for _li, _sim, how in pairs.values() if how == "exact")
+    word_for_word = (
+        len(listed) >= WORD_FOR_WORD_MIN
+        and len(pairs) == len(listed) == len(aligned.matches)
+        and all(how != "initial" for _li, _sim, how in pairs.values())
+    )
     return (
         exact_words >= DISTINCTIVE_EXACT_WORDS
+        or word_for_word
         or any(
             pairs[qi][2] != "initial"
             and listed[pairs[qi][0]].kind != TokenKind.LEGAL_FORM
@@ -330,6 +341,11 @@ GENERIC_WORDS = Feature(
             "DISTINCTIVE_EXACT_WORDS",
             DISTINCTIVE_EXACT_WORDS,
             "words meeting exactly that are distinctive together, however generic each is",
+        ),
+        Constant(
+            "WORD_FOR_WORD_MIN",
+            WORD_FOR_WORD_MIN,
+            "words two names need to be distinctive by meeting word for word",
         ),
         Constant(
             "DISTINCTIVE_LENGTH",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from screening.matching.features.given_names import GIVEN_NAME_SIMILARITY, same_given_name
 from screening.matching.features.model import Constant, Feature, Stage
+from screening.matching.features.patronymics import patronymic_meets_surname, same_surname_ending
 from screening.matching.normalize import Token, TokenKind
 
 EXACT = 1.0
@@ -28,12 +30,15 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
 
     The first way that applies decides: *exact* (the same folded text); *romanization* (the
     same phonetic form: Aleksandr/Alexander), discounted for words of three letters or fewer,
-    which share a phonetic form too easily (Webb ~ VEB); *initial* (V ~ Vladimir, when either
+    which share a phonetic form too easily (Webb ~ VEB); *romanization* of one given name in
+    another language (given names) or of a surname written -off (surname ending); *initial*
+    (V ~ Vladimir, when either
     side is one letter); *romanization* by consonant skeleton (Mohammed/Muhammad/mhmd) when one
     side is unvocalised or only vowels differ, not when a syllable is added (Putin/Potanin);
     otherwise *fuzzy*: the better normalised edit similarity (transpositions count once) of the
     written or, for words over five letters, the phonetic forms, lowered when the first letters
-    differ (Kasim/Basim are usually other names) and kept only above a floor.
+    differ (Kasim/Basim are usually other names) and kept only above a floor; a patronymic never
+    meets a word that is not one this way (patronymics).
     """
     if query.text == listed.text:
         return EXACT, "exact"
@@ -43,6 +48,10 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
             or len(query.text) <= SHORT_ROMANIZATION_LENGTH
         ):
             return SHORT_ROMANIZATION, "romanization"
+        return ROMANIZATION, "romanization"
+    if same_given_name(query, listed):
+        return GIVEN_NAME_SIMILARITY, "romanization"
+    if same_surname_ending(query.text, listed.text):
         return ROMANIZATION, "romanization"
     if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
         if query.text[0] == listed.text[0]:
@@ -62,6 +71,8 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
             return SKELETON, "romanization"
     if min(len(query.text), len(listed.text)) < FUZZY_MIN_LENGTH:
         return 0.0, "missing"
+    if patronymic_meets_surname(query.text, listed.text):
+        return 0.0, "missing"  # a surname is not a misspelt patronymic (see patronymics)
     # Typos are edits of the written word (transpositions count once); romanisations are
     # closer in phonetic form: take the better of the two.
     short = min(len(query.text), len(listed.text)) <= SHORT_FUZZY_LENGTH
