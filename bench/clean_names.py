@@ -83,8 +83,9 @@ def fake_acronym_company(fake: Faker, rng: random.Random) -> tuple[str, str]:
         founders = [str(fake.last_name()) for _ in range(rng.choice((2, 3)))]
         letters = "".join(f[0].upper() for f in founders if f and f[0].isalpha())
         pattern = "founders' initials"
+    name = f"{letters} {rng.choice(BUSINESS_NOUNS)}"
     suffix = rng.choice(LEGAL_SUFFIXES)
-    return " ".join(p for p in (letters, rng.choice(BUSINESS_NOUNS), suffix) if p), pattern
+    return (f"{name} {suffix}" if suffix else name), pattern
 
 
 def clean_vessels(book: NameBook, seed: int, count: int) -> tuple[list[Case], int]:
@@ -122,7 +123,13 @@ def _made(
             if key in seen:
                 continue
             seen.add(key)
-            if book.collides(text):
+            # the name without the legal form made up for it: AK SYSTEMS S.R.L. is the listed
+            # AK SYSTEMS (not every form made up here is one `book.collides` strips)
+            core = next(
+                (text[: -len(f) - 1] for f in LEGAL_SUFFIXES if f and text.endswith(" " + f)),
+                text,
+            )
+            if book.collides(text) or book.collides(core):
                 collisions += 1
                 continue
             cases.append(

@@ -1135,7 +1135,8 @@ def _recase(text: str, rng: random.Random) -> tuple[str, str]:
 def _repunctuate(text: str, schema: str, rng: random.Random) -> tuple[str, str] | None:
     """The text with its punctuation changed: dropped where it has some, else added."""
     if re.search(r"[.,\-'’]", text):
-        dropped = " ".join(re.sub(r"[.,\-'’]", " ", text).split())
+        # apostrophes go without a trace (SA'ADI -> SAADI), other marks leave a space
+        dropped = " ".join(re.sub(r"[.,\-]", " ", re.sub(r"['’]", "", text)).split())
         return (dropped, "punctuation dropped") if dropped != text else None
     words = text.split(" ")
     if len(words) < 2:

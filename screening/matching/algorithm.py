@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lists.model import Schema
+from screening.matching.features.acronyms import ACRONYM_WORDS
 from screening.matching.features.given_names import GIVEN_NAMES, GIVEN_NAMES_FILE, given_name_groups
 from screening.matching.features.model import Effect, Feature, QueryFacts, Stage
 from screening.matching.features.names import (
@@ -68,6 +69,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (SCHEMA, BIRTH_DATE, COUNTRY, IDENTIFIER)
 # Every feature, in the order the scorer applies them.
 FEATURES: tuple[Feature[Any], ...] = (
     TOKEN_SIMILARITY,
+    ACRONYM_WORDS,
     GIVEN_NAMES,
     SURNAME_ENDING,
     PATRONYMICS,

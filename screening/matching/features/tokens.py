@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from screening.matching.features.acronyms import acronym_meeting
 from screening.matching.features.given_names import GIVEN_NAME_SIMILARITY, same_given_name
 from screening.matching.features.model import Constant, Feature, Stage
 from screening.matching.features.patronymics import patronymic_meets_surname, same_surname_ending
@@ -28,7 +29,8 @@ FUZZY_DISCOUNT = 0.97
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     """How alike two words are (0..1), and how they met.
 
-    The first way that applies decides: *exact* (the same folded text); *romanization* (the
+    The first way that applies decides: *exact* (the same folded text); an acronym meets no
+    other way (acronym words); *romanization* (the
     same phonetic form: Aleksandr/Alexander), discounted for words of three letters or fewer,
     which share a phonetic form too easily (Webb ~ VEB); *romanization* of one given name in
     another language (given names) or of a surname written -off (surname ending); *initial*
@@ -42,6 +44,9 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     """
     if query.text == listed.text:
         return EXACT, "exact"
+    acronyms = acronym_meeting(query.text, listed.text)
+    if acronyms is not None:  # acronyms meet only letter for letter (acronym words)
+        return (SHORT_ROMANIZATION, "romanization") if acronyms else (0.0, "missing")
     if query.phonetic == listed.phonetic:
         if (
             len(listed.text) <= SHORT_ROMANIZATION_LENGTH

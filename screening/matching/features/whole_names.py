@@ -24,11 +24,14 @@ ACRONYM_CEILING = 0.70
 Cap = tuple[float, str]
 
 
-def _unmet_query_words(query: QueryFacts, aligned: AlignedWords) -> list[str]:
+def _unmet_query_words(
+    query: QueryFacts, aligned: AlignedWords, initials_meet: bool = True
+) -> list[str]:
     return [
         t.text
         for i, t in enumerate(query.tokens)
-        if t.kind != TokenKind.LEGAL_FORM and i not in aligned.pairs
+        if t.kind != TokenKind.LEGAL_FORM
+        and (i not in aligned.pairs or (not initials_meet and aligned.pairs[i][2] == "initial"))
     ]
 
 
@@ -44,12 +47,13 @@ def vessel_extra_words(
 
     When the query or the listed party is a vessel and a query word (legal forms aside) meets
     no listed word, the name score is capped at VESSEL_EXTRA_WORDS_CEILING (reported, below
-    review). Ship-type prefixes (MV, M/T) are not words of the name and never count; names met
-    written together (joined) have no unmet word.
+    review). A one-letter word of a ship's name is a number (EAST STAR I), not an initial: it
+    meets only itself. Ship-type prefixes (MV, M/T) are not words of the name and never count;
+    names met written together (joined) have no unmet word.
     """
     if Schema.VESSEL not in (query.schema, listed_schema) or joined_met:
         return None
-    extra = _unmet_query_words(query, aligned)
+    extra = _unmet_query_words(query, aligned, initials_meet=False)
     if not extra:
         return None
     return VESSEL_EXTRA_WORDS_CEILING, f"the vessel name has no {' '.join(extra).upper()}"
