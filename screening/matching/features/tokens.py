@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from screening.matching.features.acronyms import acronym_meeting
+from screening.matching.features.acronyms import ACRONYM_WORD_MAX_LETTERS, acronym_meeting
 from screening.matching.features.given_names import GIVEN_NAME_SIMILARITY, same_given_name
 from screening.matching.features.model import Constant, Feature, Stage
 from screening.matching.features.patronymics import patronymic_meets_surname, same_surname_ending
@@ -44,9 +44,11 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     """
     if query.text == listed.text:
         return EXACT, "exact"
-    acronyms = acronym_meeting(query.text, listed.text)
-    if acronyms is not None:  # acronyms meet only letter for letter (acronym words)
-        return (SHORT_ROMANIZATION, "romanization") if acronyms else (0.0, "missing")
+    # (the length guards keep the rarely-applying rules off the hot path of long words)
+    if len(query.text) <= ACRONYM_WORD_MAX_LETTERS or len(listed.text) <= ACRONYM_WORD_MAX_LETTERS:
+        acronyms = acronym_meeting(query.text, listed.text)
+        if acronyms is not None:  # acronyms meet only letter for letter (acronym words)
+            return (SHORT_ROMANIZATION, "romanization") if acronyms else (0.0, "missing")
     if query.phonetic == listed.phonetic:
         if (
             len(listed.text) <= SHORT_ROMANIZATION_LENGTH
@@ -56,7 +58,9 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
         return ROMANIZATION, "romanization"
     if same_given_name(query, listed):
         return GIVEN_NAME_SIMILARITY, "romanization"
-    if same_surname_ending(query.text, listed.text):
+    if (query.text[-2:] == "ff" or listed.text[-2:] == "ff") and same_surname_ending(
+        query.text, listed.text
+    ):
         return ROMANIZATION, "romanization"
     if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
         if query.text[0] == listed.text[0]:
