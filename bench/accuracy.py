@@ -76,14 +76,20 @@ OFAC_PUBLISHED = dt.date(2024, 5, 3)
 OFAC_SET = ("sdn.csv", "consolidated_csv_2025-12")
 OTHER_LISTS = ("uk/ConList.xlsx", "un/consolidated.xml")
 
+# Issue 11's targets (the names/s and index-build ones are issue 11's speed work, not yet met).
 TARGETS = {
-    "recall_all": 0.97,
-    "recall_kind": 0.90,
-    "clean_alert": 0.005,
-    "near_miss_alert": 0.05,
+    "recall_all": 0.99,
+    "recall_kind": 0.97,
+    "clean_alert": 0.003,
+    "clean_alert_schema": 0.01,
+    "near_miss_alert": 0.015,
+    "recall_at_roc": 0.97,
     "names_per_second": 1000.0,
     "index_build_seconds": 30.0,
 }
+# The clean-alert rate at which the ROC view reads the recall (issue 11: 0.1 %).
+ROC_CLEAN_RATE = 0.001
+CLEAN_SCHEMAS = ("person", "organization", "vessel")
 BASELINE_FLOOR = 60  # baseline scores below this are not kept (no cutoff of interest is lower)
 
 
@@ -450,6 +456,19 @@ def metrics(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, dic
             labelled_total += len(pairs)
             labelled_found += found
             result[kind] = {"queries": len(pairs), "found": found, "rate": found / len(pairs)}
+    for schema in CLEAN_SCHEMAS:
+        pairs = [
+            (c, o)
+            for c, o in zip(cases, outcomes, strict=True)
+            if c.kind == CLEAN and c.schema == schema
+        ]
+        if pairs:
+            alerts = sum(1 for _, o in pairs if o.alert)
+            result[f"{CLEAN} {schema}"] = {
+                "queries": len(pairs),
+                "alerts": alerts,
+                "rate": alerts / len(pairs),
+            }
     if labelled_total:
         result["all_labelled"] = {
             "queries": labelled_total,
@@ -459,23 +478,85 @@ def metrics(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, dic
     return result
 
 
+def roc(
+    cases: Sequence[Case], outcomes: Sequence[Outcome], clean_rate: float = ROC_CLEAN_RATE
+) -> dict[str, Any]:
+    """The ROC view: recall against the clean-alert rate as the alert threshold moves.
+
+    A clean query alerts at threshold t when its top hit scores t or more; a labelled query is
+    found at t when one of its expected entries scores t or more (whatever the default decision
+    bands say). Returns the lowest threshold whose clean-alert rate is at most ``clean_rate``,
+    the recall there, and the curve at round thresholds.
+    """
+    clean = sorted(
+        (
+            o.top.score if o.top else 0.0
+            for c, o in zip(cases, outcomes, strict=True)
+            if c.kind == CLEAN
+        ),
+        reverse=True,
+    )
+    found = [
+        o.expected_best.score if o.expected_best else 0.0
+        for c, o in zip(cases, outcomes, strict=True)
+        if c.labelled
+    ]
+    if not clean or not found:
+        return {}
+
+    def point(threshold: float) -> dict[str, float]:
+        alerts = sum(1 for score in clean if score >= threshold)
+        recall = sum(1 for score in found if score >= threshold)
+        return {
+            "threshold": threshold,
+            "clean_rate": alerts / len(clean),
+            "recall": recall / len(found),
+        }
+
+    # Allowed false alerts at that rate; the threshold must sit just above the next clean score.
+    allowed = int(clean_rate * len(clean))
+    above = clean[allowed] if allowed < len(clean) else 0.0
+    threshold = round(above + 0.0001, 4) if above > 0 else 0.0
+    return {
+        "at_clean_rate": clean_rate,
+        **point(threshold),
+        "curve": [point(t / 100) for t in range(60, 100, 5)],
+    }
+
+
 def target_checks(
-    engine: dict[str, dict[str, float]], names_per_second: float, index_seconds: float | None
+    engine: dict[str, dict[str, float]],
+    names_per_second: float,
+    index_seconds: float | None,
+    roc_point: dict[str, Any] | None = None,
 ) -> list[tuple[str, str, bool]]:
     """(what, target, met) for each target the engine must meet."""
     checks: list[tuple[str, str, bool]] = []
     if "all_labelled" in engine:
         rate = engine["all_labelled"]["rate"]
-        checks.append(("recall overall", f">= {TARGETS['recall_all']:.0%}", rate >= 0.97))
+        checks.append(
+            ("recall overall", f">= {TARGETS['recall_all']:.0%}", rate >= TARGETS["recall_all"])
+        )
     for kind in LABELLED_KINDS:
         if kind in engine:
             rate = engine[kind]["rate"]
-            checks.append((f"recall {kind}", ">= 90%", rate >= TARGETS["recall_kind"]))
+            target = f">= {TARGETS['recall_kind']:.0%}"
+            checks.append((f"recall {kind}", target, rate >= TARGETS["recall_kind"]))
     if CLEAN in engine:
-        checks.append(("clean alerts", "<= 0.5%", engine[CLEAN]["rate"] <= TARGETS["clean_alert"]))
+        met = engine[CLEAN]["rate"] <= TARGETS["clean_alert"]
+        checks.append(("clean alerts", f"<= {TARGETS['clean_alert']:.1%}", met))
+    for schema in CLEAN_SCHEMAS:
+        if f"{CLEAN} {schema}" in engine:
+            met = engine[f"{CLEAN} {schema}"]["rate"] <= TARGETS["clean_alert_schema"]
+            target = f"<= {TARGETS['clean_alert_schema']:.0%}"
+            checks.append((f"clean alerts {schema}", target, met))
     if NEAR_MISS in engine:
         met = engine[NEAR_MISS]["rate"] <= TARGETS["near_miss_alert"]
-        checks.append(("near-miss alerts", "<= 5%", met))
+        checks.append(("near-miss alerts", f"<= {TARGETS['near_miss_alert']:.1%}", met))
+    if roc_point:
+        met = roc_point["recall"] >= TARGETS["recall_at_roc"]
+        what = f"recall at {roc_point['at_clean_rate']:.1%} clean alerts"
+        checks.append((what, f">= {TARGETS['recall_at_roc']:.0%}", met))
     checks.append(("names/s", ">= 1000", names_per_second >= TARGETS["names_per_second"]))
     if index_seconds is not None:
         checks.append(("index build", "< 30 s", index_seconds < TARGETS["index_build_seconds"]))
@@ -490,7 +571,9 @@ def print_table(
     columns: list[tuple[str, dict[str, dict[str, float]]]],
     speeds: list[float],
 ) -> None:
-    kinds = [k for k in (*LABELLED_KINDS, "all_labelled", CLEAN, NEAR_MISS) if k in columns[0][1]]
+    per_schema = tuple(f"{CLEAN} {schema}" for schema in CLEAN_SCHEMAS)
+    order = (*LABELLED_KINDS, "all_labelled", CLEAN, *per_schema, NEAR_MISS)
+    kinds = [k for k in order if k in columns[0][1]]
     header = f"{'kind':24} {'queries':>7}  " + "  ".join(f"{name:>14}" for name, _ in columns)
     print(header + f"  {'target':>8}")
     print("-" * len(header + "  target  "))
@@ -499,15 +582,17 @@ def print_table(
             "all_labelled": "recall, all kinds",
             CLEAN: "clean alerts",
             NEAR_MISS: "near-miss alerts",
+            **{k: f"  {k.split()[1]}" for k in per_schema},
         }.get(kind, f"recall {kind}")
         target = {
-            "all_labelled": ">= 97%",
-            CLEAN: "<= 0.5%",
-            NEAR_MISS: "<= 5%",
-        }.get(kind, ">= 90%")
+            "all_labelled": f">= {TARGETS['recall_all']:.0%}",
+            CLEAN: f"<= {TARGETS['clean_alert']:.1%}",
+            NEAR_MISS: f"<= {TARGETS['near_miss_alert']:.1%}",
+            **dict.fromkeys(per_schema, f"<= {TARGETS['clean_alert_schema']:.0%}"),
+        }.get(kind, f">= {TARGETS['recall_kind']:.0%}")
         queries = int(columns[0][1][kind]["queries"])
         cells = "  ".join(f"{_pct(col[kind]['rate']):>14}" for _, col in columns)
-        if kind == "all_labelled" or kind == CLEAN:
+        if kind in ("all_labelled", CLEAN, NEAR_MISS):
             print("-" * len(header + "  target  "))
         print(f"{label:24} {queries:7d}  {cells}  {target:>8}")
     cells = "  ".join(f"{speed:14.0f}" for speed in speeds)
@@ -559,7 +644,7 @@ def breakdown(
         if case.labelled:
             label, good = case.group or "-", bool(outcome.found)
         elif case.kind == CLEAN:
-            label, good = case.locale or "-", outcome.alert
+            label, good = f"{case.group or case.schema}/{case.locale or '-'}", outcome.alert
         else:
             continue
         tally = counts.setdefault(case.kind, {}).setdefault(label, [0, 0])
@@ -641,8 +726,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--limit-clean", type=int, help="clean names in all (2/3 persons, default 3000)"
     )
     parser.add_argument("--near-misses", type=int, help="near misses (default 1000)")
+    parser.add_argument("--clean-vessels", type=int, help="clean vessel names (default 1000)")
     parser.add_argument(
-        "--quick", action="store_true", help="100 per kind, 900 clean names, 300 near misses"
+        "--clean-acronyms", type=int, help="clean acronym-shaped company names (default 300)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="100 per kind, 900 clean names, 300 clean vessels, 100 acronyms, 300 near misses",
     )
     parser.add_argument(
         "--reuse-index",
@@ -660,8 +751,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.sample = 100 if args.sample == 300 else args.sample
         args.limit_clean = args.limit_clean or 900
         args.near_misses = args.near_misses or 300
+        args.clean_vessels = args.clean_vessels or 300
+        args.clean_acronyms = args.clean_acronyms or 100
     args.limit_clean = 3000 if args.limit_clean is None else args.limit_clean
     args.near_misses = 1000 if args.near_misses is None else args.near_misses
+    args.clean_vessels = 1000 if args.clean_vessels is None else args.clean_vessels
+    args.clean_acronyms = 300 if args.clean_acronyms is None else args.clean_acronyms
     kinds = args.kinds.split(",") if args.kinds else list(LABELLED_KINDS)
     unknown = sorted(set(kinds) - set(LABELLED_KINDS))
     if unknown:
@@ -716,7 +811,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             speeds.append(report["baseline"]["names_per_second"])
 
     index_seconds = report["index"]["seconds"] if report["index"]["built"] else None
-    checks = target_checks(engine, engine_run.names_per_second, index_seconds)
+    report["engine"]["roc"] = roc(cases, engine_run.outcomes)
+    checks = target_checks(
+        engine, engine_run.names_per_second, index_seconds, report["engine"]["roc"]
+    )
     report["targets"] = [{"what": w, "target": t, "met": m} for w, t, m in checks]
     report["misses"] = misses(cases, engine_run.outcomes, args.show)
     report["false_alerts"] = false_alerts(cases, engine_run.outcomes, args.show)
@@ -761,6 +859,8 @@ def query_set_phase(
         clean_persons=persons,
         clean_companies=args.limit_clean - persons,
         near_misses=args.near_misses,
+        clean_vessels=args.clean_vessels,
+        clean_acronyms=args.clean_acronyms,
     )
     print(
         f"query set: {len(benchmark.cases)} queries from {len(listed)} entries "
@@ -822,6 +922,20 @@ def print_report(
             f"baseline: token_sort_ratio over {baseline['names']} names; cutoff "
             f"{baseline['calibrated_cutoff']} alerts on no more clean names than the engine "
             f"({baseline['engine_clean_rate'] * 100:.2f}%); the baseline ignores identifiers"
+        )
+    curve = report["engine"].get("roc")
+    if curve:
+        print(
+            f"\nROC: at a {curve['at_clean_rate']:.1%} clean-alert rate (threshold "
+            f"{curve['threshold']:.4f} on the top hit's score) recall is {curve['recall']:.1%}"
+        )
+        print(
+            "  threshold  "
+            + "  ".join(
+                f"{p['threshold']:.2f}: {p['recall']:.1%}/{p['clean_rate']:.2%}"
+                for p in curve["curve"]
+            )
+            + "   (recall/clean alerts)"
         )
     print("\ntargets: " + "  ".join(f"{w} {'PASS' if m else 'FAIL'}" for w, _, m in checks))
     print_breakdown(report["engine"]["breakdown"])

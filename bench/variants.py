@@ -9,10 +9,15 @@ Labelled kinds (each query carries the set of list entries it must find):
 
 =================  ===========================================================================
 exact              the listed primary name as written
+case_punct         the listed name in another case (UPPER, lower, Title) and/or with its
+                   punctuation changed (commas, full stops and hyphens dropped or added)
 typo               1-2 keyboard edits (substitution, insertion, deletion, transposition) inside
                    words of >= 5 letters, never on the first letter of a word
 reorder            persons "SURNAME, Given", "SURNAME Given" or shuffled; organization names of
                    2-3 words rotated (ROSSIYA BANK / BANK ROSSIYA), the legal form left in place
+dropped_token      persons of three words or more with one middle name or patronymic left out
+                   ("Vladimir PUTIN" for "Vladimir Vladimirovich PUTIN"); never the first given
+                   name nor a surname word
 initials           given names reduced to initials ("V. V. PUTIN", "PUTIN V", "Vladimir V. PUTIN"),
                    only where the list says which words are the surname
 transliteration    persons: another romanisation of Russian or Arabic/Persian names (real
@@ -24,6 +29,9 @@ cyrillic           Russian, Belarusian and Ukrainian persons and Russian compani
                    'LIMITED LIABILITY COMPANY X' -> 'ООО «X»')
 legal_form         an organization's legal form moved, translated, abbreviated or dropped
 joined_split       words joined or split (GAZPROMBANK / GAZPROM BANK), hyphens removed or added
+alias              a listed alias (a.k.a. or former name, not a weak alias: the lists say those
+                   should not make a hit alone) as written, or varied by case/punctuation, a typo
+                   or a reordering; the query must find the entry that lists the alias
 vessel             a vessel name variant (MV prefix, typo, joined words), no identifiers
 vessel_imo         the same kind of variant with the vessel's IMO number as a query identifier
 =================  ===========================================================================
@@ -65,13 +73,16 @@ EntryKey = tuple[str, str]  # (source, entry_id)
 
 LABELLED_KINDS = (
     "exact",
+    "case_punct",
     "typo",
     "reorder",
+    "dropped_token",
     "initials",
     "transliteration",
     "cyrillic",
     "legal_form",
     "joined_split",
+    "alias",
     "vessel",
     "vessel_imo",
 )
@@ -1114,6 +1125,104 @@ def make_vessel_imo(
     return _vessel_name_variant(name, rng, book)
 
 
+def _recase(text: str, rng: random.Random) -> tuple[str, str]:
+    """The text in another case than it is written in: UPPER, lower or Title."""
+    options = [(text.upper(), "UPPER"), (text.lower(), "lower"), (text.title(), "Title")]
+    others = [o for o in options if o[0] != text]
+    return rng.choice(others) if others else (text, "")
+
+
+def _repunctuate(text: str, schema: str, rng: random.Random) -> tuple[str, str] | None:
+    """The text with its punctuation changed: dropped where it has some, else added."""
+    if re.search(r"[.,\-'’]", text):
+        # apostrophes go without a trace (SA'ADI -> SAADI), other marks leave a space
+        dropped = " ".join(re.sub(r"[.,\-]", " ", re.sub(r"['’]", "", text)).split())
+        return (dropped, "punctuation dropped") if dropped != text else None
+    words = text.split(" ")
+    if len(words) < 2:
+        return None
+    if schema == Schema.PERSON.value:
+        # "PUTIN, Vladimir" (the list style) without moving a word: a comma after the first
+        return " ".join([words[0] + ",", *words[1:]]), "comma added"
+    i = rng.randrange(len(words) - 1)
+    hyphened = " ".join([*words[:i], words[i] + "-" + words[i + 1], *words[i + 2 :]])
+    return hyphened, "hyphen added"
+
+
+def make_case_punct(
+    listed: Listed, name: ListedName, rng: random.Random, book: NameBook
+) -> Variant | None:
+    choice = rng.choice(("case", "punctuation", "case+punctuation"))
+    query, hows = name.full, []
+    if choice != "case":
+        changed = _repunctuate(query, listed.schema, rng)
+        if changed is not None:
+            query = changed[0]
+            hows.append(changed[1])
+    if choice != "punctuation" or not hows:
+        query, how = _recase(query, rng)
+        if how:
+            hows.append(f"case {how}")
+    if query == name.full or not hows:
+        return None
+    return query, "; ".join(hows)
+
+
+# Endings of East Slavic patronymics (Vladimirovich, Ivanovna, Ilyich) and Turkic ones (-ogly).
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ich", "ichna", "ogly", "ogli", "kyzy")
+
+
+def make_dropped_token(
+    listed: Listed, name: ListedName, rng: random.Random, book: NameBook
+) -> Variant | None:
+    """A middle name or patronymic left out (never the first given name nor a surname word)."""
+    if listed.schema != Schema.PERSON.value:
+        return None
+    parts = person_parts(name)
+    if parts is None:
+        return None
+    given, surname = parts
+    droppable = [
+        i
+        for i, w in enumerate(given)
+        if i > 0 and w.isalpha() and len(w) > 1 and w.lower() not in _PARTICLES
+    ]
+    if not droppable:
+        return None
+    i = rng.choice(droppable)
+    dropped = given[i]
+    query = " ".join([*given[:i], *given[i + 1 :], *surname])
+    sort = "patronymic" if dropped.lower().endswith(_PATRONYMIC_ENDINGS) else "middle name"
+    return query, f"{sort} {dropped} dropped"
+
+
+def alias_of(listed: Listed, rng: random.Random) -> ListedName | None:
+    """A strong alias (a.k.a. or former name) of the entry written in Latin letters, if any."""
+    aliases = [
+        n
+        for n in listed.names
+        if n.kind in (NameKind.ALIAS.value, NameKind.FORMER.value)
+        and is_latin(n.full)
+        and n_letters(n.full) >= 3
+        and name_key(n.full) != name_key(listed.base.full if listed.base else "")
+    ]
+    return rng.choice(aliases) if aliases else None
+
+
+def make_alias(
+    listed: Listed, name: ListedName, rng: random.Random, book: NameBook
+) -> Variant | None:
+    """``name`` is the alias (see `base_name`): as written half the time, else varied once."""
+    if rng.random() < 0.5:
+        return name.full, "as written"
+    makers = [("case_punct", make_case_punct), ("typo", make_typo), ("reorder", make_reorder)]
+    for label, maker in rng.sample(makers, len(makers)):
+        varied = maker(listed, name, rng, book)
+        if varied is not None:
+            return varied[0], f"{label}: {varied[1]}"
+    return name.full, "as written"
+
+
 def make_exact(
     listed: Listed, name: ListedName, rng: random.Random, book: NameBook
 ) -> Variant | None:
@@ -1123,13 +1232,16 @@ def make_exact(
 Maker = Callable[[Listed, ListedName, random.Random, "NameBook"], Variant | None]
 MAKERS: dict[str, Maker] = {
     "exact": make_exact,
+    "case_punct": make_case_punct,
     "typo": make_typo,
     "reorder": make_reorder,
+    "dropped_token": make_dropped_token,
     "initials": make_initials,
     "transliteration": make_transliteration,
     "cyrillic": make_cyrillic,
     "legal_form": make_legal_form,
     "joined_split": make_joined_split,
+    "alias": make_alias,
     "vessel": make_vessel,
     "vessel_imo": make_vessel_imo,
 }
@@ -1139,8 +1251,12 @@ def eligible(kind: str, listed: Listed) -> bool:
     """Whether a kind can be made from an entry at all (cheap; the maker may still decline)."""
     if listed.base is None:
         return False
-    if kind == "exact":
+    if kind in ("exact", "case_punct"):
         return True
+    if kind == "alias":
+        return any(n.kind in (NameKind.ALIAS.value, NameKind.FORMER.value) for n in listed.names)
+    if kind == "dropped_token":
+        return listed.schema == Schema.PERSON.value and len(listed.base.full.split()) >= 3
     if kind == "typo":
         return listed.schema != Schema.AIRCRAFT.value
     if kind in ("vessel", "vessel_imo"):
@@ -1330,8 +1446,9 @@ def labelled_cases(
                 tried[key] += 1
                 progress = True
                 base = entry.base
-                assert base is not None
-                if name_key(base.full) in used:
+                if kind == "alias":  # the variant is made from an alias, not the primary name
+                    base = alias_of(entry, stream(seed, kind, "alias", *entry.key))
+                if base is None or name_key(base.full) in used:
                     continue
                 case = _labelled_case(entry, base, book, kind, stream(seed, kind, *entry.key))
                 if case is not None:
@@ -1381,8 +1498,13 @@ def variant_group(kind: str, how: str, schema: str) -> str:
         return "+".join(sorts)
     if kind == "cyrillic":
         return schema if "," not in how else f"{schema} + legal form"
-    if kind in ("legal_form", "joined_split"):
+    if kind in ("legal_form", "joined_split", "dropped_token"):
         return first
+    if kind == "case_punct":
+        return "+".join(sorted({"case" if p.strip().startswith("case") else "punctuation"
+                                for p in how.split(";")}))  # fmt: skip
+    if kind == "alias":
+        return how.split(":")[0]
     if kind in ("vessel", "vessel_imo"):
         return _TYPO_OR_JOIN.get(first, first)
     return how
@@ -1653,8 +1775,15 @@ def build(
     clean_persons: int = 2000,
     clean_companies: int = 1000,
     near_misses: int = 1000,
+    clean_vessels: int = 0,
+    clean_acronyms: int = 0,
 ) -> BenchmarkSet:
-    """The labelled variants, clean names and near misses for one benchmark run."""
+    """The labelled variants, clean names and near misses for one benchmark run.
+
+    ``clean_vessels`` and ``clean_acronyms`` add the clean sets of `bench.clean_names`.
+    """
+    from bench import clean_names  # it builds on this module
+
     unknown = set(kinds) - set(LABELLED_KINDS)
     if unknown:
         raise ValueError(f"unknown kinds: {', '.join(sorted(unknown))}")
@@ -1665,6 +1794,10 @@ def build(
             cases += labelled_cases(listed, book, kind, sample, seed)
     clean, stats = clean_cases(book, seed, clean_persons, clean_companies)
     cases += clean
+    vessels, vessel_collisions = clean_names.clean_vessels(book, seed, clean_vessels)
+    acronyms, acronym_collisions = clean_names.clean_acronym_companies(book, seed, clean_acronyms)
+    cases += vessels + acronyms
+    stats["clean_vessel_and_acronym_collisions_removed"] = vessel_collisions + acronym_collisions
     surname_count = near_misses // 2
     surname_cases, rejected = surname_near_misses(listed, book, seed, surname_count)
     cases += surname_cases

@@ -17,6 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from lists.model import Schema
+from screening.matching.features.acronyms import ACRONYM_WORDS
+from screening.matching.features.given_names import GIVEN_NAMES, GIVEN_NAMES_FILE, given_name_groups
 from screening.matching.features.model import Effect, Feature, QueryFacts, Stage
 from screening.matching.features.names import (
     EXACT_NAME,
@@ -27,6 +30,7 @@ from screening.matching.features.names import (
     JOINED_NAME,
     ONE_WORD,
     WORD_ALIGNMENT,
+    AlignedWords,
     NameScore,
     SimilarityMemo,
     align_words,
@@ -36,8 +40,10 @@ from screening.matching.features.names import (
     joined_score,
     one_word_factor,
 )
+from screening.matching.features.patronymics import PATRONYMICS, SURNAME_ENDING
 from screening.matching.features.secondary import BIRTH_DATE, COUNTRY, IDENTIFIER, SCHEMA
 from screening.matching.features.tokens import TOKEN_SIMILARITY
+from screening.matching.features.whole_names import ACRONYM_NAME, VESSEL_NAME, Cap
 from screening.matching.index import IndexedEntity, NameIndex
 from screening.matching.normalize import Token
 from screening.matching.results import FeatureScore, Thresholds
@@ -51,17 +57,28 @@ from screening.matching.vocabulary import (
 )
 
 Adjustment = Feature[Callable[[QueryFacts, IndexedEntity], FeatureScore | None]]
+WholeNameRule = Feature[
+    Callable[[QueryFacts, Sequence[Token], AlignedWords, Schema | None, bool], Cap | None]
+]
+
+# The rules that cap the name of a vessel or an acronym, in the order they are applied.
+WHOLE_NAME_RULES: tuple[WholeNameRule, ...] = (VESSEL_NAME, ACRONYM_NAME)
 
 # The secondary features, in the order their explanations are listed.
 ADJUSTMENTS: tuple[Adjustment, ...] = (SCHEMA, BIRTH_DATE, COUNTRY, IDENTIFIER)
 # Every feature, in the order the scorer applies them.
 FEATURES: tuple[Feature[Any], ...] = (
     TOKEN_SIMILARITY,
+    ACRONYM_WORDS,
+    GIVEN_NAMES,
+    SURNAME_ENDING,
+    PATRONYMICS,
     WORD_ALIGNMENT,
     JOINED_NAME,
     EXACT_NAME,
     GENERIC_WORDS,
     ONE_WORD,
+    *WHOLE_NAME_RULES,
     *ADJUSTMENTS,
 )
 
@@ -84,15 +101,18 @@ def name_score(
     index: NameIndex,
     memo: SimilarityMemo | None = None,
     person: bool = False,
+    listed_schema: Schema | None = None,
 ) -> NameScore:
     """The name score of a query against one listed name (0..1), and its word alignment.
 
     The words are aligned (word alignment); when the names meet better written together, that
     score and explanation replace it. An exact name scores EXACT_NAME_SCORE and nothing else
     applies. Otherwise a name without distinctive evidence is capped (generic words), a one-word
-    query is discounted (one-word query), and the result is capped at INEXACT_CEILING. A listed
-    party's score is its best-scoring name.
+    query is discounted (one-word query), the result is capped at INEXACT_CEILING, and the
+    whole-name rules (a vessel's name, an acronym) cap it further, each cap listed in the hit's
+    explanation. A listed party's score is its best-scoring name.
     """
+    person = person or listed_schema is Schema.PERSON
     tokens = query.tokens
     if not tokens or not listed:
         return NameScore(0.0, [])
@@ -109,8 +129,15 @@ def name_score(
         listed, aligned, index.generic_below, query.distinctive_length, joined_met
     ):
         score = min(score, GENERIC_CEILING)
-    score *= one_word_factor(query)
-    return NameScore(min(score, INEXACT_CEILING), matches)
+    score = min(score * one_word_factor(query), INEXACT_CEILING)
+    caps = []
+    for rule in WHOLE_NAME_RULES:
+        cap = rule.function(query, listed, aligned, listed_schema, joined_met)
+        if cap is not None and score > cap[0]:
+            caps.append(FeatureScore(feature=rule.name, delta=round(cap[0] - score, 4),
+                                     detail=f"{cap[1]} (in the name score)"))  # fmt: skip
+            score = cap[0]
+    return NameScore(score, matches, tuple(caps))
 
 
 def adjustments(query: QueryFacts, listed: IndexedEntity) -> list[FeatureScore]:
@@ -210,7 +237,10 @@ def describe() -> str:
         "or more (not from organizations' names);",
         f"- `{VESSEL_PREFIXES_FILE}`: "
         f"{len(vessel_prefixes().single) + len(vessel_prefixes().pairs)} ship-type prefixes "
-        "dropped in front of vessel names.",
+        "dropped in front of vessel names;",
+        f"- `{GIVEN_NAMES_FILE}`: {len(given_name_groups())} spellings of "
+        f"{len(set(given_name_groups().values()))} given names in other languages and "
+        "romanisations, each with its source (given names).",
         "",
         "## Features",
         "",

@@ -244,7 +244,8 @@ class Screener:
         best = None
         for name_id in name_ids:
             name = index.names[name_id]
-            scored = name_score(facts, name.tokens, index, memo, person)
+            # accuracy v2: the listed type, for the whole-name rules (vessel names, acronyms)
+            scored = name_score(facts, name.tokens, index, memo, person, entity.schema)
             if best is None or scored.score > best.score:
                 best, best_name = scored, name
         base = best.score if best is not None else 0.0
@@ -275,7 +276,8 @@ class Screener:
                 matched_name=matched,
                 name_score=round(base, 4),
                 tokens=best.explain() if best is not None else [],
-                features=features,
+                # accuracy v2: the name-stage caps first (already in name_score), then the rest
+                features=[*(best.caps if best is not None else ()), *features],
             ),
             also_listed=[
                 ListingRef(

@@ -15,6 +15,7 @@ import pytest
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from bench import clean_names
 from bench import variants as v
 from bench.accuracy import (
     Baseline,
@@ -508,6 +509,7 @@ def test_labelled_cases_dedupe_names_and_expect_every_entry_with_the_name(
 
 SAMPLE = 40
 CLEAN_PERSONS, CLEAN_COMPANIES, NEAR = 120, 60, 80
+CLEAN_VESSELS, CLEAN_ACRONYMS = 40, 20
 
 
 @pytest.fixture(scope="module")
@@ -540,6 +542,8 @@ def real_set(real_listed: list[v.Listed]) -> v.BenchmarkSet:
         clean_persons=CLEAN_PERSONS,
         clean_companies=CLEAN_COMPANIES,
         near_misses=NEAR,
+        clean_vessels=CLEAN_VESSELS,
+        clean_acronyms=CLEAN_ACRONYMS,
     )
 
 
@@ -548,7 +552,10 @@ def test_real_set_sizes(real_listed: list[v.Listed], real_set: v.BenchmarkSet) -
     assert len(real_listed) == 14965 + 442 - 61 + 4688 + 1009
     counts = Counter(c.kind for c in real_set.cases)
     assert {k: counts[k] for k in v.LABELLED_KINDS} == dict.fromkeys(v.LABELLED_KINDS, SAMPLE)
-    assert counts[v.CLEAN] == CLEAN_PERSONS + CLEAN_COMPANIES
+    assert counts[v.CLEAN] == CLEAN_PERSONS + CLEAN_COMPANIES + CLEAN_VESSELS + CLEAN_ACRONYMS
+    by_schema = Counter(c.schema for c in real_set.of_kind(v.CLEAN))
+    assert by_schema["vessel"] == CLEAN_VESSELS
+    assert by_schema["organization"] == CLEAN_COMPANIES + CLEAN_ACRONYMS
     assert counts[v.NEAR_MISS] == NEAR
 
 
@@ -563,6 +570,8 @@ def test_real_set_is_reproducible_and_kinds_are_independent(
         clean_persons=CLEAN_PERSONS,
         clean_companies=CLEAN_COMPANIES,
         near_misses=NEAR,
+        clean_vessels=CLEAN_VESSELS,
+        clean_acronyms=CLEAN_ACRONYMS,
     )
     for kind in ("typo", "cyrillic", v.CLEAN, v.NEAR_MISS):
         assert again.of_kind(kind) == real_set.of_kind(kind)
@@ -657,7 +666,26 @@ def test_real_variants_are_what_their_kind_says(
         elif case.kind == "transliteration":
             assert case.schema == "person"
             assert v.name_key(case.query) != v.name_key(case.base)
-        if case.labelled and case.kind != "exact":
+        elif case.kind == "case_punct":
+            # only case and punctuation change: the words stay (apostrophes may close up)
+            assert v.name_key(case.query) in (
+                v.name_key(case.base),
+                v.name_key(case.base.replace("'", "").replace("’", "")),
+            )
+        elif case.kind == "dropped_token":
+            assert case.schema == "person"
+            query_words, base_words = case.query.split(), case.base.split()
+            assert len(query_words) == len(base_words) - 1
+            assert query_words[0] == base_words[0] and query_words[-1] == base_words[-1]
+            assert Counter(query_words) <= Counter(base_words)
+        elif case.kind == "alias":
+            # made from a strong alias of an expected entry, never from its primary name
+            assert any(
+                n.full == case.base and n.kind in ("alias", "former")
+                for k in case.expected
+                for n in by_key[k].names
+            )
+        if case.labelled and case.kind != "exact" and case.how != "as written":
             assert case.query != case.base
 
 
@@ -668,7 +696,14 @@ def test_real_clean_and_near_miss_names_are_not_listed(
     clean = real_set.of_kind(v.CLEAN)
     assert not any(book.collides(c.query) for c in clean)
     assert len({v.name_key(c.query) for c in clean}) == len(clean)
-    assert {c.locale for c in clean} == set(v.PERSON_LOCALES) | set(v.COMPANY_LOCALES)
+    assert {c.locale for c in clean} == set(v.PERSON_LOCALES) | set(v.COMPANY_LOCALES) | set(
+        clean_names.VESSEL_LOCALES
+    ) | set(clean_names.ACRONYM_LOCALES)
+    vessels = [c for c in clean if c.schema == "vessel"]
+    assert all(any(w in clean_names.VESSEL_WORDS for w in c.query.split()) for c in vessels)
+    acronyms = [c for c in clean if c.group == "acronym"]
+    assert acronyms and all(c.query.split()[0].isalpha() for c in acronyms)
+    assert all(2 <= len(c.query.split()[0]) <= 4 for c in acronyms)
     assert any(not v.is_latin(c.query) for c in clean)  # Cyrillic, Arabic, CJK ...
     by_key = {e.key: e for e in real_listed}
     near = real_set.of_kind(v.NEAR_MISS)

@@ -17,7 +17,7 @@ from screening.matching.features.model import Constant, Feature, QueryFacts, Sta
 from screening.matching.features.tokens import token_similarity
 from screening.matching.index import GENERIC_SHARE
 from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
-from screening.matching.results import TokenMatch
+from screening.matching.results import FeatureScore, TokenMatch
 
 INITIAL_EVIDENCE = 0.8
 LEGAL_FORM_WEIGHT = 0.15
@@ -27,11 +27,13 @@ ABBREVIATED_LISTED_WEIGHT = 0.5
 JOINED_MIN_LENGTH = 6
 JOINED_FLOOR = 0.9
 JOINED_DISCOUNT = 0.97
+JOINED_SHORT_WORD = 2
 EXACT_NAME_SCORE = 1.0
 INEXACT_CEILING = 0.995
 DISTINCTIVE_LENGTH = 3
 IDEOGRAPHIC_DISTINCTIVE_LENGTH = 4
 DISTINCTIVE_EXACT_WORDS = 3
+WORD_FOR_WORD_MIN = 2
 GENERIC_CEILING = 0.55
 ONE_WORD_FACTOR = 0.9
 
@@ -46,6 +48,8 @@ SimilarityMemo = dict[tuple[int, int], tuple[float, str]]
 class NameScore:
     score: float
     alignment: list[Alignment]
+    # What the name-stage rules that cap a score did to it (listed in the hit's explanation).
+    caps: tuple[FeatureScore, ...] = ()
 
     def explain(self) -> list[TokenMatch]:
         """The alignment as explanation records (built only for reported hits: it is slow)."""
@@ -162,8 +166,11 @@ def joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | Non
 
     Applies when the two names have different numbers of words (legal forms aside) and both,
     written together, have at least JOINED_MIN_LENGTH letters; their edit similarity must reach
-    JOINED_FLOOR and counts JOINED_DISCOUNT of itself. It replaces the word alignment's score
-    when higher, and such a meeting is distinctive (see the generic-words cap).
+    JOINED_FLOOR and counts JOINED_DISCOUNT of itself. When either has a word of
+    JOINED_SHORT_WORD letters or fewer (I&S, S 7, K), written together they must be the same:
+    such a word is letters or a number, and a different one is another name, not a typo. It
+    replaces the word alignment's score when higher, and such a meeting is distinctive (see the
+    generic-words cap).
     """
     query_words = [t for t in query if t.kind != TokenKind.LEGAL_FORM]
     listed_words = [t for t in listed if t.kind != TokenKind.LEGAL_FORM]
@@ -172,6 +179,9 @@ def joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | Non
     a, b = joined(tuple(query_words)), joined(tuple(listed_words))
     if min(len(a), len(b)) < JOINED_MIN_LENGTH:
         return None
+    short_words = any(len(t.text) <= JOINED_SHORT_WORD for t in (*query_words, *listed_words))
+    if short_words and a != b:
+        return None  # S 7 ENGINEERING is not SSL ENGINEERING: letters are not typos
     similarity = Levenshtein.normalized_similarity(a, b)
     return similarity * JOINED_DISCOUNT if similarity >= JOINED_FLOOR else None
 
@@ -211,17 +221,26 @@ def is_distinctive(
 ) -> bool:
     """A name meets on distinctive evidence, or its score is capped at GENERIC_CEILING.
 
-    Distinctive: DISTINCTIVE_EXACT_WORDS or more words meet exactly; or a word that is not an
-    initial nor a legal form, is not generic in the lists (not on more than GENERIC_SHARE of the
-    names: BANK, TRADING, AL, BIN, MOHAMMED ...) and has at least DISTINCTIVE_LENGTH letters meets
-    ("mn", "bal" never make a match alone); or the names meet written together. Queries in
+    Distinctive: DISTINCTIVE_EXACT_WORDS or more words meet exactly; or the names meet word
+    for word, with WORD_FOR_WORD_MIN words or more and no initial (Khalil MANSOUR and the
+    listed Khalil MANSUR: written alike, the name would be exact whatever its words); or a word
+    that is not an initial nor a legal form, is not generic in the lists (not on more than
+    GENERIC_SHARE of the names: BANK, TRADING, AL, BIN, MOHAMMED ...) and has at least
+    DISTINCTIVE_LENGTH letters meets ("mn", "bal" never make a match alone); or the names meet
+    written together. Queries in
     Chinese or Korean script need IDEOGRAPHIC_DISTINCTIVE_LENGTH letters: their syllables (jin,
     ho, yu) are words of their own and collide across unrelated names.
     """
     pairs = aligned.pairs
     exact_words = sum(1 for _li, _sim, how in pairs.values() if how == "exact")
+    word_for_word = (
+        len(listed) >= WORD_FOR_WORD_MIN
+        and len(pairs) == len(listed) == len(aligned.matches)
+        and all(how != "initial" for _li, _sim, how in pairs.values())
+    )
     return (
         exact_words >= DISTINCTIVE_EXACT_WORDS
+        or word_for_word
         or any(
             pairs[qi][2] != "initial"
             and listed[pairs[qi][0]].kind != TokenKind.LEGAL_FORM
@@ -306,6 +325,11 @@ JOINED_NAME = Feature(
             JOINED_DISCOUNT,
             "share of its edit similarity a joined meeting keeps",
         ),
+        Constant(
+            "JOINED_SHORT_WORD",
+            JOINED_SHORT_WORD,
+            "letters at most of a word that makes a joined meeting exact-only",
+        ),
     ),
 )
 
@@ -330,6 +354,11 @@ GENERIC_WORDS = Feature(
             "DISTINCTIVE_EXACT_WORDS",
             DISTINCTIVE_EXACT_WORDS,
             "words meeting exactly that are distinctive together, however generic each is",
+        ),
+        Constant(
+            "WORD_FOR_WORD_MIN",
+            WORD_FOR_WORD_MIN,
+            "words two names need to be distinctive by meeting word for word",
         ),
         Constant(
             "DISTINCTIVE_LENGTH",

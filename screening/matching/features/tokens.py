@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from screening.matching.features.acronyms import ACRONYM_WORD_MAX_LETTERS, acronym_meeting
+from screening.matching.features.given_names import GIVEN_NAME_SIMILARITY, same_given_name
 from screening.matching.features.model import Constant, Feature, Stage
+from screening.matching.features.patronymics import patronymic_meets_surname, same_surname_ending
 from screening.matching.normalize import Token, TokenKind
 
 EXACT = 1.0
@@ -26,23 +29,38 @@ FUZZY_DISCOUNT = 0.97
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     """How alike two words are (0..1), and how they met.
 
-    The first way that applies decides: *exact* (the same folded text); *romanization* (the
+    The first way that applies decides: *exact* (the same folded text); an acronym meets no
+    other way (acronym words); *romanization* (the
     same phonetic form: Aleksandr/Alexander), discounted for words of three letters or fewer,
-    which share a phonetic form too easily (Webb ~ VEB); *initial* (V ~ Vladimir, when either
+    which share a phonetic form too easily (Webb ~ VEB); *romanization* of one given name in
+    another language (given names) or of a surname written -off (surname ending); *initial*
+    (V ~ Vladimir, when either
     side is one letter); *romanization* by consonant skeleton (Mohammed/Muhammad/mhmd) when one
     side is unvocalised or only vowels differ, not when a syllable is added (Putin/Potanin);
     otherwise *fuzzy*: the better normalised edit similarity (transpositions count once) of the
     written or, for words over five letters, the phonetic forms, lowered when the first letters
-    differ (Kasim/Basim are usually other names) and kept only above a floor.
+    differ (Kasim/Basim are usually other names) and kept only above a floor; a patronymic never
+    meets a word that is not one this way (patronymics).
     """
     if query.text == listed.text:
         return EXACT, "exact"
+    # (the length guards keep the rarely-applying rules off the hot path of long words)
+    if len(query.text) <= ACRONYM_WORD_MAX_LETTERS or len(listed.text) <= ACRONYM_WORD_MAX_LETTERS:
+        acronyms = acronym_meeting(query.text, listed.text)
+        if acronyms is not None:  # acronyms meet only letter for letter (acronym words)
+            return (SHORT_ROMANIZATION, "romanization") if acronyms else (0.0, "missing")
     if query.phonetic == listed.phonetic:
         if (
             len(listed.text) <= SHORT_ROMANIZATION_LENGTH
             or len(query.text) <= SHORT_ROMANIZATION_LENGTH
         ):
             return SHORT_ROMANIZATION, "romanization"
+        return ROMANIZATION, "romanization"
+    if same_given_name(query, listed):
+        return GIVEN_NAME_SIMILARITY, "romanization"
+    if (query.text[-2:] == "ff" or listed.text[-2:] == "ff") and same_surname_ending(
+        query.text, listed.text
+    ):
         return ROMANIZATION, "romanization"
     if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
         if query.text[0] == listed.text[0]:
@@ -62,6 +80,8 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
             return SKELETON, "romanization"
     if min(len(query.text), len(listed.text)) < FUZZY_MIN_LENGTH:
         return 0.0, "missing"
+    if patronymic_meets_surname(query.text, listed.text):
+        return 0.0, "missing"  # a surname is not a misspelt patronymic (see patronymics)
     # Typos are edits of the written word (transpositions count once); romanisations are
     # closer in phonetic form: take the better of the two.
     short = min(len(query.text), len(listed.text)) <= SHORT_FUZZY_LENGTH

@@ -13,13 +13,29 @@ from lists.model import Schema, Source
 from lists.values.dates import parse_partial_date
 from screening.matching import algorithm
 from screening.matching.algorithm import ADJUSTMENTS, FEATURES, MAX_BONUS, describe, final_score
-from screening.matching.features import names, secondary, tokens
+from screening.matching.features import (
+    acronyms,
+    given_names,
+    names,
+    patronymics,
+    secondary,
+    tokens,
+    whole_names,
+)
 from screening.matching.features.model import Effect, QueryFacts
 from screening.matching.index import IndexedEntity, ListedDate
 from screening.matching.results import FeatureScore
 from tests.conftest import PROJECT_ROOT
 
-FEATURE_MODULES: tuple[ModuleType, ...] = (tokens, names, secondary)
+FEATURE_MODULES: tuple[ModuleType, ...] = (
+    tokens,
+    acronyms,
+    given_names,
+    patronymics,
+    names,
+    whole_names,
+    secondary,
+)
 
 
 def _module_constants(module: ModuleType) -> dict[str, float]:
