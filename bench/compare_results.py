@@ -1,5 +1,5 @@
-"""Same results, faster? Dump every answer of the engine to the accuracy benchmark's queries, compare
-two dumps, and time one engine against another on the same machine in the same run.
+"""Same results, faster? Dump every answer of the engine to the accuracy benchmark's queries,
+compare two dumps, and time one engine against another on the same machine in the same run.
 
 A speed-up of the matcher must not change a single answer. ``dump`` screens the query set of
 bench/accuracy.py (same store, same seed, same sizes) and writes one JSON line per query: the
@@ -119,7 +119,9 @@ def _answer(case: Any, result: Any) -> dict[str, Any]:
                 "score": round(hit.score, 6),
                 "decision": hit.decision.value,
                 "explanation": hit.explanation.model_dump(mode="json"),
-                "also_listed": [f"{a.source.value}:{a.entry_id} {a.linked_by}" for a in hit.also_listed],
+                "also_listed": [
+                    f"{a.source.value}:{a.entry_id} {a.linked_by}" for a in hit.also_listed
+                ],
             }
             for hit in result.hits
         ],
