@@ -365,6 +365,8 @@ def build_index(
     token_pool: dict[Token, Token] = {}
     # ... and one tuple per distinct name: the screener scores each once per query.
     name_pool: dict[tuple[Token, ...], tuple[Token, ...]] = {}
+    # The keys of each distinct word, made once (a word recurs on thousands of names).
+    keys_of: dict[Token, list[str]] = {}
     document_frequency: Counter[str] = Counter()
     for version_id, entity in entities:
         entity_id = len(index.entities)
@@ -382,7 +384,10 @@ def build_index(
             keys: set[str] = set()
             for token in tokens:
                 if token.kind == TokenKind.WORD:
-                    keys.update(_token_keys(token))
+                    token_keys = keys_of.get(token)
+                    if token_keys is None:
+                        token_keys = keys_of[token] = _token_keys(token)
+                    keys.update(token_keys)
             words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
             if len(words) > 1:
                 keys.add("j:" + joined(words))

@@ -59,7 +59,8 @@ def _is_ideographic(char: str) -> bool:
 
 def is_ideographic(text: str) -> bool:
     """Whether the text has Chinese, Japanese or Korean characters."""
-    return any(_is_ideographic(c) for c in text)
+    # Most names have no character from U+2E80 on: one `max` answers them without a loop.
+    return bool(text) and max(text) >= "\u2e80" and any(_is_ideographic(c) for c in text)
 
 
 @lru_cache(maxsize=65536)
@@ -67,7 +68,7 @@ def fold(text: str) -> str:
     """Latin, lower-case, unaccented, punctuation-free form of a name; tokens space-separated."""
     text = unicodedata.normalize("NFKC", text)
     # Ideographic syllables are words of their own: transliterate them one by one.
-    if any(_is_ideographic(c) for c in text):
+    if is_ideographic(text):
         text = " ".join(anyascii(c) if _is_ideographic(c) else c for c in text)
     latin = anyascii(text).lower()
     latin = _APOSTROPHES.sub("", latin)
