@@ -190,9 +190,10 @@ def alignment_ceiling(
             continue
         listed_items.append((max(similarities), w))
         for qi, similarity in enumerate(similarities):
-            if similarity > 0:
-                best_met[qi] = max(best_met[qi], similarity)
-                heaviest[qi] = max(heaviest[qi], w)
+            if similarity > best_met[qi]:
+                best_met[qi] = similarity
+            if similarity > 0 and w > heaviest[qi]:
+                heaviest[qi] = w
     query_items: list[tuple[float, float]] = []
     query_unmet = 0.0
     initials = False
@@ -219,14 +220,18 @@ def alignment_ceiling(
 
 def _similarities(query: Sequence[Token], listed: Token, memo: SimilarityMemo) -> tuple[float, ...]:
     """One listed word's similarity to each query word (recorded in `memo`); () if all 0."""
+    listed_id = id(listed)
     similarities = []
+    met = False
     for qi, q in enumerate(query):
-        key = (qi, id(listed))
+        key = (qi, listed_id)
         found = memo.get(key)
         if found is None:
             found = memo[key] = token_similarity(q, listed)
+        if found[0] > 0:
+            met = True
         similarities.append(found[0])
-    return tuple(similarities) if any(s > 0 for s in similarities) else ()
+    return tuple(similarities) if met else ()
 
 
 def _best_share(items: list[tuple[float, float]], unmet: float) -> float:
