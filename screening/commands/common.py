@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -21,6 +22,7 @@ from rich.text import Text
 from screening import settings
 
 if TYPE_CHECKING:
+    from screening.coalition.profiles import InstitutionProfile
     from screening.matching.results import Thresholds
     from screening.matching.screener import Screener
     from screening.store import ListStore
@@ -145,6 +147,55 @@ def lists_option(func: F) -> F:
         help="Screen only against these sources or datasets, e.g. ofac,uk_ofsi "
         "(repeatable or comma-separated; default: every loaded list).",
     )(func)
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """``--out``: the output file of a batch command (required), a file, not a folder."""
+    return click.option(
+        "--out",
+        "output_path",
+        required=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help,
+    )
+
+
+def profile_option(func: F) -> F:
+    """``--profile``: the institution profile, by preset name or JSON file (default uk_bank)."""
+    return click.option(
+        "--profile",
+        "profile_name",
+        metavar="NAME|PATH",
+        help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
+    )(func)
+
+
+def batch_setup(
+    input_paths: Iterable[Path], output_path: Path, profile_name: str | None
+) -> tuple[InstitutionProfile, Thresholds]:
+    """The checks before a transaction or payment batch runs, as usage errors (exit 2).
+
+    The output's format must suit every input (`screening.batch.names.output_format`), the
+    profile must resolve and the environment's thresholds must be valid.
+    """
+    from screening.batch.names import BatchUsageError, output_format
+    from screening.coalition.profiles import ProfileError, resolve_profile
+    from screening.matching.results import Thresholds
+
+    try:
+        for input_path in input_paths:
+            output_format(input_path, output_path)
+    except BatchUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
+    try:
+        profile = resolve_profile(profile_name)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    try:
+        thresholds = Thresholds.from_environment()
+    except ValueError as exc:
+        raise click.UsageError(first_line(exc)) from None
+    return profile, thresholds
 
 
 def json_option(help: str) -> Callable[[F], F]:

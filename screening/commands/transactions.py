@@ -6,12 +6,16 @@ from pathlib import Path
 
 import click
 
-from screening.batch.names import BatchUsageError, output_format
 from screening.batch.transactions import run_tx_batch
-from screening.coalition.profiles import ProfileError, resolve_profile
-from screening.commands.common import db_option, first_line, lists_option, screener_opener
+from screening.commands.common import (
+    batch_setup,
+    db_option,
+    lists_option,
+    output_option,
+    profile_option,
+    screener_opener,
+)
 from screening.commands.progress import run_file_batch
-from screening.matching.results import Thresholds
 
 
 @click.group("tx")
@@ -21,19 +25,8 @@ def tx() -> None:
 
 @tx.command("screen")
 @click.argument("input_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    "output_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Output file: .jsonl (one JSON object per transaction) or .csv (input + results).",
-)
-@click.option(
-    "--profile",
-    "profile_name",
-    metavar="NAME|PATH",
-    help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
-)
+@output_option("Output file: .jsonl (one JSON object per transaction) or .csv (input + results).")
+@profile_option
 @lists_option
 @db_option
 def tx_screen(
@@ -58,19 +51,7 @@ def tx_screen(
     error (bad option, unknown profile, output not .csv/.jsonl); 3 database problem (no output
     file); 4 finished, but some rows have decision `error`.
     """
-    try:
-        output_format(input_path, output_path)
-    except BatchUsageError as exc:
-        raise click.BadParameter(str(exc), param_hint="--out") from None
-    try:
-        profile = resolve_profile(profile_name)
-    except ProfileError as exc:
-        raise click.BadParameter(str(exc), param_hint="--profile") from None
-    try:
-        thresholds = Thresholds.from_environment()
-    except ValueError as exc:
-        raise click.UsageError(first_line(exc)) from None
-
+    profile, thresholds = batch_setup([input_path], output_path, profile_name)
     run_file_batch(
         input_path,
         db_url,

@@ -47,12 +47,17 @@ from screening.matching.normalize import Token, TokenKind, joined, tokenize
 from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
+# 9: equal names share one token tuple (the screener scores each distinct name once a query);
+#    crypto addresses keep their case where their encoding is case-sensitive.
 INDEX_FORMAT = 9
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
 MIN_DELETE_LENGTH = 5
 COMMON_WORD_REACH = 300
+# Query words whose reached names are remembered (about 0.5 kB each): given names, BANK, AL ...
+# recur from one screening to the next, and their keys need not be looked up again.
+REACHED_CACHE = 8192
 # A word on more than this share of the indexed names is generic (declared by the generic-words
 # feature, `screening.matching.features.names`).
 GENERIC_SHARE = 0.002
@@ -141,6 +146,17 @@ class NameIndex:
     links: dict[int, dict[int, str]] = field(default_factory=dict)
     unknown_weight: float = 1.0
     generic_below: float = 0.0
+    # The names each recent query word reached (see `reached`); not persisted.
+    _reached: dict[Token, array[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_reached", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._reached = {}
 
     # -- retrieval ---------------------------------------------------------------------------
 
@@ -162,26 +178,12 @@ class NameIndex:
     def candidates(self, tokens: Sequence[Token], limit: int) -> list[int]:
         """Name ids most likely to match, best first (by summed weight of the words that met)."""
         scores: dict[int, float] = {}
+        get = scores.get
         for token in tokens:
             if token.kind == TokenKind.LEGAL_FORM:
                 continue
             weight = self.weights.get(token.phonetic, self.unknown_weight)
-            reached: set[int] = set()
-            keys = _query_keys(token)
-            exact_keys = keys[:2]  # t:phonetic, t:text
-            for key in exact_keys:
-                posting = self.posting(key)
-                if len(posting) <= MAX_POSTING:
-                    reached.update(posting)
-            # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
-            # neighbours would only add thousands of weak candidates.
-            if len(reached) <= COMMON_WORD_REACH:
-                for key in keys[2:]:
-                    posting = self.posting(key)
-                    if len(posting) <= MAX_POSTING:
-                        reached.update(posting)
-            get = scores.get
-            for name_id in reached:
+            for name_id in self.reached(token):
                 scores[name_id] = get(name_id, 0.0) + weight
         together = joined(tuple(tokens))
         if len(together) >= 6:
@@ -205,6 +207,33 @@ class NameIndex:
             ],
         )
         return [name_id for _, name_id in ranked]
+
+    def reached(self, token: Token) -> Sequence[int]:
+        """The names one query word reaches through its keys (remembered: words recur)."""
+        found = self._reached.get(token)
+        if found is None:
+            found = self._reach(token)
+            if len(self._reached) >= REACHED_CACHE:
+                self._reached.clear()  # a simple bound: the cache refills with the words in use
+            self._reached[token] = found
+        return found
+
+    def _reach(self, token: Token) -> array[int]:
+        reached: set[int] = set()
+        keys = _query_keys(token)
+        exact_keys = keys[:2]  # t:phonetic, t:text
+        for key in exact_keys:
+            posting = self.posting(key)
+            if len(posting) <= MAX_POSTING:
+                reached.update(posting)
+        # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
+        # neighbours would only add thousands of weak candidates.
+        if len(reached) <= COMMON_WORD_REACH:
+            for key in keys[2:]:
+                posting = self.posting(key)
+                if len(posting) <= MAX_POSTING:
+                    reached.update(posting)
+        return array("i", reached)
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value, kind)), [])
@@ -320,6 +349,10 @@ def build_index(
     postings: dict[str, list[int]] = defaultdict(list)
     # One object per distinct token, shared by every name that has it (smaller, faster cache).
     token_pool: dict[Token, Token] = {}
+    # ... and one tuple per distinct name: the screener scores each once per query.
+    name_pool: dict[tuple[Token, ...], tuple[Token, ...]] = {}
+    # The keys of each distinct word, made once (a word recurs on thousands of names).
+    keys_of: dict[Token, list[str]] = {}
     document_frequency: Counter[str] = Counter()
     for version_id, entity in entities:
         entity_id = len(index.entities)
@@ -327,6 +360,7 @@ def build_index(
         seen_names: set[str] = set()
         for name in entity.names:
             tokens = tuple(token_pool.setdefault(t, t) for t in tokenize(name.full, entity.schema_))
+            tokens = name_pool.setdefault(tokens, tokens)
             signature = " ".join(t.text for t in tokens)
             if not tokens or signature in seen_names:
                 continue
@@ -336,7 +370,10 @@ def build_index(
             keys: set[str] = set()
             for token in tokens:
                 if token.kind == TokenKind.WORD:
-                    keys.update(_token_keys(token))
+                    token_keys = keys_of.get(token)
+                    if token_keys is None:
+                        token_keys = keys_of[token] = _token_keys(token)
+                    keys.update(token_keys)
             words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
             if len(words) > 1:
                 keys.add("j:" + joined(words))

@@ -13,6 +13,7 @@ the declared features, combined in `screening.matching.algorithm` (`name_score`,
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +24,13 @@ from lists.values.dates import parse_partial_date
 from screening.matching import textscan
 from screening.matching.algorithm import MAX_BONUS, adjustments, final_score, name_score
 from screening.matching.features.model import QueryFacts
-from screening.matching.features.names import SimilarityMemo, distinctive_length
+from screening.matching.features.names import (
+    NameScore,
+    SimilarityMemo,
+    alignment_ceiling,
+    distinctive_length,
+    joined_score,
+)
 from screening.matching.index import (
     NameIndex,
     build_index,
@@ -33,7 +40,7 @@ from screening.matching.index import (
     normalize_identifier,
 )
 from screening.matching.lookup import allowed_datasets, identifier_hits
-from screening.matching.normalize import TokenKind, tokenize
+from screening.matching.normalize import Token, TokenKind, tokenize
 from screening.matching.results import (
     Decision,
     Explanation,
@@ -51,6 +58,9 @@ from screening.store import ListStore, VersionInfo
 CANDIDATES = 20
 CANDIDATES_PER_INITIAL = 15
 MAX_HITS = 25
+# Rounding slack when comparing a score's upper bound with a threshold (the bound sums in
+# another order than the score).
+CEILING_MARGIN = 1e-9
 
 _SCHEMA_WORDS = {
     "person": Schema.PERSON,
@@ -141,6 +151,11 @@ class Screener:
                 )
                 index.save(path)
             self._state = (versions, index)
+            # The index is hundreds of thousands of long-lived objects: frozen, the cyclic
+            # garbage collector no longer walks them at every full collection (about a tenth
+            # of the screening time otherwise). They are still freed by reference counting
+            # when a refresh replaces the index (it holds no reference cycles).
+            gc.freeze()
         return True
 
     def _stored_entities(self, versions: Iterable[VersionInfo]) -> Iterator[tuple[int, Entity]]:
@@ -193,6 +208,13 @@ class Screener:
 
         best: dict[int, Hit] = {}
         memo: SimilarityMemo = {}
+        # Listed parties share names (one person on the OFAC, UK and UN lists): each distinct
+        # name (one tuple object in the index) is scored once per query.
+        name_scores: dict[tuple[int, Schema], NameScore | None] = {}
+        # Without identifiers, a name whose score cannot reach the report threshold even with
+        # every secondary bonus is not aligned in full (`_name_score`).
+        floor = None if facts.identifiers else thresholds.report - MAX_BONUS
+        similarities: dict[int, tuple[float, ...]] = {}
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
         initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
@@ -207,7 +229,17 @@ class Screener:
             entity = index.entities[entity_id]
             if allowed is not None and entity.dataset not in allowed:
                 continue
-            hit = self._score_entity(index, entity_id, name_ids, facts, thresholds, memo)
+            hit = self._score_entity(
+                index,
+                entity_id,
+                name_ids,
+                facts,
+                thresholds,
+                memo,
+                name_scores,
+                similarities,
+                floor,
+            )
             if hit is not None:
                 best[entity_id] = hit
 
@@ -237,15 +269,25 @@ class Screener:
         facts: QueryFacts,
         thresholds: Thresholds,
         memo: SimilarityMemo,
+        name_scores: dict[tuple[int, Schema], NameScore | None],
+        similarities: dict[int, tuple[float, ...]],
+        floor: float | None,
     ) -> Hit | None:
         entity = index.entities[entity_id]
-        person = entity.schema is Schema.PERSON
         best_name = None
         best = None
         for name_id in name_ids:
             name = index.names[name_id]
-            # accuracy v2: the listed type, for the whole-name rules (vessel names, acronyms)
-            scored = name_score(facts, name.tokens, index, memo, person, entity.schema)
+            # The listed type matters to the whole-name rules (vessel names, acronyms).
+            key = (id(name.tokens), entity.schema)
+            if key in name_scores:
+                scored = name_scores[key]
+            else:
+                scored = name_scores[key] = _name_score(
+                    facts, name.tokens, index, memo, similarities, entity.schema, floor
+                )
+            if scored is None:
+                continue
             if best is None or scored.score > best.score:
                 best, best_name = scored, name
         base = best.score if best is not None else 0.0
@@ -311,6 +353,32 @@ class Screener:
             return textscan.scan_text(self, text, lists, thresholds)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
+
+
+def _name_score(
+    facts: QueryFacts,
+    listed: tuple[Token, ...],
+    index: NameIndex,
+    memo: SimilarityMemo,
+    similarities: dict[int, tuple[float, ...]],
+    listed_schema: Schema,
+    floor: float | None,
+) -> NameScore | None:
+    """The name score, or None when an upper bound of it is below `floor`.
+
+    The name score is at most the better of the word alignment's score and the joined score
+    (exact name aside, whose bound is 1 too); the caps only lower it. The bound needs only the
+    word similarities, which the alignment reuses (`memo`) when it runs.
+    """
+    person = listed_schema is Schema.PERSON
+    if floor is not None:
+        ceiling = alignment_ceiling(
+            facts.tokens, listed, index.weights, index.unknown_weight, memo, person, similarities
+        )
+        together = joined_score(facts.tokens, listed)
+        if max(ceiling, together or 0.0) + CEILING_MARGIN < floor:
+            return None
+    return name_score(facts, listed, index, memo, person, listed_schema)
 
 
 def _country(value: str | None) -> str | None:

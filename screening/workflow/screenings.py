@@ -3,6 +3,14 @@
 Every recorded screening keeps its query, the list versions it ran against, the full result
 (hits with their explanations) and its decision (a transaction's outcome). A name screening
 with a customer reference also brings the customer book up to date.
+
+A transaction (a flat row or a payment message) opens an alert for every flag of a sanctions
+hit rule (`SANCTIONS_HIT_RULES`: a listed party, a listed agent bank by BIC or name, a listed
+name or identifier inside free text), each naming the listed entry it hit. With a customer
+reference, the record and its alerts are the customer's (listed by customer, good-guy
+suppression as for name screenings), but the customer book is left alone: a payment names
+several parties, and which of them is the bank's customer is the caller's knowledge, not the
+message's.
 """
 
 from __future__ import annotations
@@ -13,11 +21,21 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from screening.coalition.rules import PARTY_SANCTIONS_HIT, TxResult
+from screening.coalition.rules import (
+    AGENT_SANCTIONS_HIT,
+    PARTY_SANCTIONS_HIT,
+    TEXT_SANCTIONS_HIT,
+    Flag,
+    TxResult,
+)
 from screening.matching.results import ScreeningResult
 from screening.workflow.alerts import ALERTING, AlertInfo, open_alert
 from screening.workflow.customers import refresh_from_screening
 from screening.workflow.schema import ScreeningRecord, utc_now
+
+# The rules whose flags are list hits (their evidence names the entry, its list version and
+# the hit's own decision): each such flag opens an alert.
+SANCTIONS_HIT_RULES = frozenset({PARTY_SANCTIONS_HIT, AGENT_SANCTIONS_HIT, TEXT_SANCTIONS_HIT})
 
 
 class RecordedScreening(BaseModel):
@@ -75,39 +93,60 @@ class ScreeningLog:
         query: dict[str, Any],
         requested_by: str,
         run_id: int | None = None,
+        customer_ref: str | None = None,
     ) -> RecordedScreening:
-        """Store one transaction screening; each party sanctions hit opens an alert.
+        """Store one transaction screening; each sanctions hit flag opens an alert.
 
-        Transactions have no customer reference, so their alerts are never suppressed.
+        The alerts are the customer's when `customer_ref` is given (and then suppressed when
+        the customer's pair was cleared before); without one they are never suppressed.
         """
-        party_hits = [
-            flag for flag in result.flags if flag.rule == PARTY_SANCTIONS_HIT and flag.evidence
-        ]
+        customer_ref = customer_ref.strip() if customer_ref else None
+        hits = [flag for flag in result.flags if is_list_hit(flag)]
         with Session(self.engine) as session, session.begin():
             record = ScreeningRecord(
                 run_id=run_id,
                 kind="transaction",
-                customer_ref=None,
+                customer_ref=customer_ref,
                 query={"tx_id": tx_id, **query},
                 list_versions=[v.version_id for v in result.list_versions],
                 decision=result.decision.value,
-                top_score=max((float(f.evidence["score"]) for f in party_hits), default=None),
+                top_score=max((float(f.evidence["score"]) for f in hits), default=None),
                 result=result.model_dump(mode="json"),
                 created_at=utc_now(),
                 requested_by=requested_by,
             )
             session.add(record)
             session.flush()
-            alerts = []
-            for flag in party_hits:
-                evidence = flag.evidence
-                hit = {
-                    **evidence,
-                    "name": evidence.get("listed_name", ""),
-                    "decision": evidence["hit_decision"],
-                    "rule": flag.rule,
-                    "severity": flag.severity.value,
-                    "message": flag.message,
-                }
-                alerts.append(open_alert(session, record, None, hit, int(evidence["list_version"])))
+            alerts = [
+                open_alert(
+                    session,
+                    record,
+                    customer_ref,
+                    alert_hit(flag),
+                    int(flag.evidence["list_version"]),
+                )
+                for flag in hits
+            ]
             return RecordedScreening(screening_id=record.id, alerts=alerts)
+
+
+def is_list_hit(flag: Flag) -> bool:
+    """Whether a transaction flag is a hit on a listed entry that an analyst must decide."""
+    return flag.rule in SANCTIONS_HIT_RULES and bool(flag.evidence)
+
+
+def alert_hit(flag: Flag) -> dict[str, Any]:
+    """The alert's hit for a sanctions hit flag: its evidence, named and decided as a hit.
+
+    ``name`` is the listed name (the evidence's own ``name`` is the screened party's or bank's,
+    kept in the record's result); ``decision`` is the hit's (match or review), not the flag's.
+    """
+    evidence = flag.evidence
+    return {
+        **evidence,
+        "name": evidence.get("listed_name", ""),
+        "decision": evidence["hit_decision"],
+        "rule": flag.rule,
+        "severity": flag.severity.value,
+        "message": flag.message,
+    }

@@ -64,17 +64,19 @@ from typing import BinaryIO, Final
 from lxml import etree
 from pydantic import ValidationError
 
-from lists.xml import local_name, malformed, text_of
+from lists.xml import child_text, malformed
 from screening.coalition.participants import AgentRole, Participant, PartyRole, TextField
 from screening.coalition.payments import MessageTransaction
 from screening.coalition.payments.iso20022_parts import (
+    TAG_NAMES,
     Account,
+    Children,
     Element,
     FieldError,
     child,
     institution,
     party,
-    text_at,
+    tag_name,
     texts,
 )
 from screening.coalition.transactions import Transaction, parse_amount, validation_reason
@@ -138,6 +140,10 @@ HEADER_AGENT_ROLES: Final[Mapping[str, AgentRole]] = {
 PARTY_ACCOUNTS: Final = {"Dbtr": "DbtrAcct", "Cdtr": "CdtrAcct"}
 # The elements whose direct children are the transactions.
 _TRANSACTION_PARENTS: Final = frozenset({"FIToFICstmrCdtTrf", "FICdtTrf", "PmtInf"})
+# The elements whose start or end tag moves the reader on; every other element is passed over
+# without a call (while an unsupported Document is skipped, every end tag is handled).
+_STARTS: Final = frozenset({"Document", "PmtInf"})
+_ENDS: Final = frozenset({"AppHdr", "GrpHdr", "CdtTrfTxInf", "PmtInf", "Document"})
 
 
 def sniff(head: bytes) -> bool:
@@ -164,24 +170,26 @@ class _Found:
         )
 
 
-def _account(container: Element, path: str, name: str | None) -> Account | None:
-    account = None if name is None else child(container, name)
+def _account(container: Children, path: str, name: str | None) -> Account | None:
+    account = None if name is None else container.first(name)
     return None if account is None or name is None else (account, f"{path}/{name}")
 
 
 def _participants(
-    container: Element,
+    container: Element | Children,
     path: str,
     party_roles: Mapping[str, PartyRole],
     agent_roles: Mapping[str, AgentRole],
 ) -> _Found:
     """The parties and agents among the direct children of `container`, in document order."""
+    if not isinstance(container, Children):
+        container = Children(container)
     parties: list[Participant] = []
     agents: list[Participant] = []
-    for element in container:
-        if not isinstance(element.tag, str):
+    for element in container.element:
+        name = tag_name(element.tag)
+        if not name:
             continue
-        name = local_name(element.tag)
         where = f"{path}/{name}"
         party_role = party_roles.get(name)
         if party_role is not None:
@@ -212,7 +220,7 @@ def _header(header: Element) -> tuple[_Found, str | None]:
                 agents.append(institution(bank, f"AppHdr/{name}/FIId", role.value))
         return _Found(agents=tuple(agents))
 
-    return _guarded(read), text_of(header, "BizSvc")
+    return _guarded(read), child_text(header, "BizSvc")
 
 
 def _group(group: Element, prefix: str) -> _Found:
@@ -248,13 +256,13 @@ def _is_placeholder(value: str) -> bool:
     return value.strip("/").upper() in PLACEHOLDER_IDS
 
 
-def _amount(transaction: Element, path: str, family: str) -> tuple[Decimal, str | None]:
+def _amount(transaction: Children, path: str, family: str) -> tuple[Decimal, str | None]:
     if family == "pain.001":
         names: tuple[tuple[str, ...], ...] = (("Amt", "InstdAmt"), ("Amt", "EqvtAmt", "Amt"))
     else:
         names = (("IntrBkSttlmAmt",),)
     for steps in names:
-        amount = child(transaction, *steps)
+        amount = child(transaction.first(steps[0]), *steps[1:])
         if amount is not None:
             where = f"{path}/{'/'.join(steps)}"
             try:
@@ -263,7 +271,7 @@ def _amount(transaction: Element, path: str, family: str) -> tuple[Decimal, str 
                 raise FieldError(where, amount.sourceline, str(exc)) from None
             return value, amount.get("Ccy")
     wanted = "/".join(names[0])
-    raise FieldError(f"{path}/{wanted}", transaction.sourceline, "missing: no amount")
+    raise FieldError(f"{path}/{wanted}", transaction.element.sourceline, "missing: no amount")
 
 
 @dataclass
@@ -309,11 +317,8 @@ class _Reader:
         self.index += 1
         return record
 
-    def start(self, element: Element) -> Iterator[MessageTransaction]:
-        tag = element.tag
-        if not isinstance(tag, str):
-            return
-        name = local_name(tag)
+    def start(self, element: Element, name: str) -> Iterator[MessageTransaction]:
+        """A start tag named `name` (one of `_STARTS`)."""
         if name == "Document" and self.document is None and self.skipped is None:
             yield from self._open_document(element)
         elif name == "PmtInf" and self.document is not None:
@@ -345,11 +350,10 @@ class _Reader:
         self.documents += 1
         self.document = _Document(message_type, family, prefix, self.business_service, self.header)
 
-    def end(self, element: Element) -> Iterator[MessageTransaction]:
-        tag = element.tag
-        if not isinstance(tag, str):
-            return
-        name = local_name(tag)
+    def end(self, element: Element, name: str) -> Iterator[MessageTransaction]:
+        """An end tag named `name` (one of `_ENDS`, or any while a Document is skipped)."""
+        if not name:
+            return  # a comment or processing instruction
         document = self.document
         if self.skipped is not None:
             if element is self.skipped:
@@ -361,10 +365,10 @@ class _Reader:
                 element.clear()
         elif name == "GrpHdr":
             document.group = _group(element, document.prefix)
-            document.msg_id = text_of(element, "MsgId")
+            document.msg_id = child_text(element, "MsgId")
         elif name == "CdtTrfTxInf":
             parent = element.getparent()
-            if parent is not None and local_name(parent.tag) in _TRANSACTION_PARENTS:
+            if parent is not None and tag_name(parent.tag) in _TRANSACTION_PARENTS:
                 yield self._transaction(document, element, parent)
                 element.clear()
                 parent.remove(element)
@@ -397,11 +401,12 @@ class _Reader:
             path = f"{document.prefix}CdtTrfTxInf[{document.transactions}]"
             context = _Found()
         document.transactions += 1
-        identifiers = _identifiers(element)
+        parts = Children(element)
+        identifiers = _identifiers(parts)
         tx_id = _tx_id(identifiers, document.msg_id or self.name, self.index)
         ids = {"message_type": document.message_type, "msg_id": document.msg_id, "tx_id": tx_id}
         try:
-            transaction = _build(document, element, path, context, identifiers, tx_id)
+            transaction = _build(document, parts, path, context, identifiers, tx_id)
         except FieldError as exc:
             line = exc.line if exc.line is not None else element.sourceline
             return self.error(line, f"{exc.path}: {exc.reason}", **ids)
@@ -414,9 +419,11 @@ class _Reader:
         return record
 
 
-def _identifiers(transaction: Element) -> dict[str, str | None]:
+def _identifiers(transaction: Children) -> dict[str, str | None]:
+    payment_id = transaction.first("PmtId")
+    ids = Children(payment_id) if payment_id is not None else None
     return {
-        name: text_at(transaction, "PmtId", name)
+        name: None if ids is None else ids.text(name)
         for name in ("EndToEndId", "UETR", "TxId", "InstrId")
     }
 
@@ -430,7 +437,7 @@ def _tx_id(identifiers: Mapping[str, str | None], msg_id: str, index: int) -> st
 
 def _build(
     document: _Document,
-    element: Element,
+    element: Children,
     path: str,
     context: _Found,
     identifiers: Mapping[str, str | None],
@@ -447,17 +454,18 @@ def _build(
             context.texts,
             context.error,
         )
-    underlying_element = child(element, "UndrlygCstmrCdtTrf")
+    underlying_element = element.first("UndrlygCstmrCdtTrf")
     underlying = _Found()
     if underlying_element is not None:
         underlying_path = f"{path}/UndrlygCstmrCdtTrf"
+        underlying_parts = Children(underlying_element)
         underlying = _participants(
-            underlying_element, underlying_path, UNDERLYING_PARTY_ROLES, UNDERLYING_AGENT_ROLES
+            underlying_parts, underlying_path, UNDERLYING_PARTY_ROLES, UNDERLYING_AGENT_ROLES
         )
         underlying = _Found(
             underlying.parties,
             underlying.agents,
-            tuple(texts(underlying_element, underlying_path)),
+            tuple(texts(underlying_parts, underlying_path)),
         )
     found = document.header + document.group + context + own + underlying
     if found.error is not None:
@@ -521,6 +529,8 @@ def read(stream: BinaryIO, name: str) -> Iterator[MessageTransaction]:
     if doctype is not None:
         yield reader.error(content[: doctype.start()].count(b"\n") + 1, _DTD_REFUSED)
         return
+    root_seen = False
+    tag_names = TAG_NAMES
     try:
         # The settings of `lists.xml.iter_elements`: nothing is fetched or expanded.
         for event, element in etree.iterparse(
@@ -533,13 +543,18 @@ def read(stream: BinaryIO, name: str) -> Iterator[MessageTransaction]:
             remove_comments=True,
             remove_pis=True,
         ):
+            # Most elements matter to no handler: only a dictionary look-up is spent on them.
+            name = tag_names.get(element.tag) or tag_name(element.tag)
             if event == "start":
-                if element.getparent() is None and element.getroottree().docinfo.doctype:
-                    yield reader.error(element.sourceline, _DTD_REFUSED)
-                    return
-                yield from reader.start(element)
-            else:
-                yield from reader.end(element)
+                if not root_seen:  # the first start tag is the root's
+                    root_seen = True
+                    if element.getroottree().docinfo.doctype:
+                        yield reader.error(element.sourceline, _DTD_REFUSED)
+                        return
+                if name in _STARTS:
+                    yield from reader.start(element, name)
+            elif name in _ENDS or reader.skipped is not None:
+                yield from reader.end(element, name)
     except etree.XMLSyntaxError as exc:
         problem = malformed(Path(name), exc)
         yield reader.error(problem.line, f"{problem.message} (reading stopped here)")

@@ -102,6 +102,9 @@ def sanctioned_jurisdiction(tx: Transaction, ctx: RuleContext) -> list[Flag]:
                 message=f"{place.name if place else code} ({code}) in {', '.join(fields)}"
                 + ("" if precise else " (oblast only: review)"),
                 evidence={
+                    # Like every rule's flag: the (first) field it came from; all of them in
+                    # found_in, in the order the transaction names them.
+                    "field": fields[0],
                     "jurisdiction": code,
                     "name": place.name if place else None,
                     "program": place.program if place else None,

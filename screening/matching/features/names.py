@@ -156,6 +156,100 @@ def align_words(
     return AlignedWords(score, matches, pairs, listed_weights, listed_total)
 
 
+def alignment_ceiling(
+    query: Sequence[Token],
+    listed: Sequence[Token],
+    weights: Mapping[str, float],
+    unknown_weight: float,
+    memo: SimilarityMemo,
+    person: bool,
+    token_similarities: dict[int, tuple[float, ...]],
+) -> float:
+    """An upper bound of `align_words`'s score, from the word similarities alone (no feature).
+
+    The screener skips the full alignment and explanation of a name whose bound cannot reach
+    the report threshold. Each side's share is at most the best share any set of met words
+    could give: a word meets at most its best similarity, weighs at most its heaviest partner,
+    and the words that meet nothing count in full. `token_similarities` keeps, per listed word
+    (by id) for this query, its similarity to each query word (empty when it meets none); the
+    pairs go to `memo` for the alignment. Keep in step with `align_words` (a test checks that
+    the bound holds).
+    """
+    best_met = [0.0] * len(query)
+    heaviest = [0.0] * len(query)
+    listed_items: list[tuple[float, float]] = []
+    listed_unmet = 0.0
+    for lt in listed:
+        if lt.kind == TokenKind.LEGAL_FORM:
+            w = LEGAL_FORM_WEIGHT * unknown_weight
+        else:
+            w = weights.get(lt.phonetic, unknown_weight)
+        if w < 0:
+            return 1.0  # the bound holds for positive weights only
+        similarities = token_similarities.get(id(lt))
+        if similarities is None:
+            similarities = token_similarities[id(lt)] = _similarities(query, lt, memo)
+        if not similarities:
+            listed_unmet += w
+            continue
+        listed_items.append((max(similarities), w))
+        for qi, similarity in enumerate(similarities):
+            if similarity > best_met[qi]:
+                best_met[qi] = similarity
+            if similarity > 0 and w > heaviest[qi]:
+                heaviest[qi] = w
+    query_items: list[tuple[float, float]] = []
+    query_unmet = 0.0
+    initials = False
+    for qi, q in enumerate(query):
+        if q.kind == TokenKind.INITIAL:
+            initials = True
+        if best_met[qi] > 0:
+            query_items.append((best_met[qi], heaviest[qi]))
+        elif q.kind == TokenKind.INITIAL:
+            query_unmet += 1.0
+        elif q.kind == TokenKind.LEGAL_FORM:
+            query_unmet += LEGAL_FORM_WEIGHT * unknown_weight
+        else:
+            query_unmet += weights.get(q.phonetic, unknown_weight)
+    if initials:
+        listed_unmet *= ABBREVIATED_LISTED_WEIGHT
+    if query_unmet < 0:
+        return 1.0
+    query_side = QUERY_SIDE_PERSON if person else QUERY_SIDE_OTHER
+    return query_side * _best_share(query_items, query_unmet) + (1 - query_side) * _best_share(
+        listed_items, listed_unmet
+    )
+
+
+def _similarities(query: Sequence[Token], listed: Token, memo: SimilarityMemo) -> tuple[float, ...]:
+    """One listed word's similarity to each query word (recorded in `memo`); () if all 0."""
+    listed_id = id(listed)
+    similarities = []
+    met = False
+    for qi, q in enumerate(query):
+        key = (qi, listed_id)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = token_similarity(q, listed)
+        if found[0] > 0:
+            met = True
+        similarities.append(found[0])
+    return tuple(similarities) if met else ()
+
+
+def _best_share(items: list[tuple[float, float]], unmet: float) -> float:
+    """max over sets S of items of sum(s * w) / (sum(w) + unmet): a prefix of the items by
+    similarity, best first, is always the best set."""
+    best = met = total = 0.0
+    for similarity, weight in sorted(items, reverse=True):
+        met += similarity * weight
+        total += weight
+        if total + unmet > 0:
+            best = max(best, met / (total + unmet))
+    return best
+
+
 def _share(met: float, total: float) -> float:
     return met / total if total > 0 else 0.0
 

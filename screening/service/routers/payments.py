@@ -11,8 +11,11 @@ block 4, a DTD or entity) is refused as a whole: 422 with the reason on one line
 screened or recorded, so a client never acts on half a bulk file. The body is capped by the
 service's ``--max-body`` limit (413), like every body. ``record=true`` stores each transaction
 as a transaction screening (query: the message ids, ``customer`` and the transaction read
-from the message) and opens an alert per party sanctions hit, like
-``/transactions/screen``.
+from the message) and opens an alert per sanctions hit: a listed party, a listed agent bank
+(by BIC or name) or a listed name or identifier in free text
+(`screening.workflow.screenings.SANCTIONS_HIT_RULES`). With ``customer``, the screening and
+its alerts are that customer's, as for a name screening recorded with a customer reference
+(``GET /alerts?customer_ref=...``; good-guy suppression applies).
 """
 
 from __future__ import annotations
@@ -136,6 +139,10 @@ def _record(
         "transaction": item.transaction.model_dump(mode="json", exclude_defaults=True),
     }
     stored = service.recorder().record_transaction(
-        outcome, tx_id=item.transaction.tx_id, query=query, requested_by=requested_by
+        outcome,
+        tx_id=item.transaction.tx_id,
+        query=query,
+        requested_by=requested_by,
+        customer_ref=customer,
     )
     return Recorded.of(stored)

@@ -15,8 +15,10 @@ from screening.workflow.keys import ApiKeys
 from tests.screening.coalition.payments.support import (
     BAD,
     CASES,
+    LISTED_BIC,
     MT103,
     PACS008,
+    SDN_BANK_ID,
     UN_LISTED_ID,
     full_lists_store,
     sample_text,
@@ -136,6 +138,27 @@ def test_recorded_message_opens_an_alert(client: Client) -> None:
     assert alert["query"]["tx_id"] == "E2E04044506271305"
     assert alert["query"]["customer"] == "C-77"
     assert alert["query"]["message_type"] == "pacs.008.001.12"
+
+
+def test_a_recorded_listed_bic_opens_an_alert_for_the_customer(client: Client) -> None:
+    _, _, edit_mx, edit_mt = CASES["listed BIC, 11 characters"]
+    for body, headers, customer in (
+        (edit_mx(sample_text(PACS008)), XML, "C-BIC-MX"),
+        (edit_mt(sample_text(MT103)), TEXT, "C-BIC-MT"),
+    ):
+        answer = post(client, body, headers, f"?record=true&customer={customer}")
+        assert answer.status == 200
+        (result,) = answer.json()
+        alert_ids = result["recorded"]["alert_ids"]
+        alerts = [client.get(f"/alerts/{alert_id}").json() for alert_id in alert_ids]
+        # The bank is on the SDN list only, by its BIC: one alert, the SDN entry.
+        assert [(a["dataset"], a["entry_id"]) for a in alerts] == [("ofac_sdn", SDN_BANK_ID)]
+        (alert,) = alerts
+        assert alert["hit"]["rule"] == "AGENT_SANCTIONS_HIT"
+        assert alert["hit"]["bic"] == LISTED_BIC
+        assert alert["customer_ref"] == customer and alert["status"] == "open"
+        listed = client.get(f"/alerts?customer_ref={customer}").json()
+        assert [item["id"] for item in listed] == alert_ids
 
 
 def test_lists_restrict_the_screening(client: Client) -> None:

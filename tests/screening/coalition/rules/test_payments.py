@@ -27,7 +27,7 @@ from screening.coalition.participants import (
     TextField,
     TextKind,
 )
-from screening.coalition.payments.reader import read_payments
+from screening.coalition.payments.reader import read_payment_bytes, read_payments
 from screening.coalition.profiles import PRESETS
 from screening.coalition.rules import (
     AGENT_SANCTIONS_HIT,
@@ -47,6 +47,7 @@ from screening.coalition.rules.transparency import is_placeholder
 from screening.coalition.transactions import Transaction, build_transaction
 from screening.matching.screener import Screener
 from screening.store import ListStore
+from tests.screening.coalition.payments.support import CASES, MT103, PACS008, sample_text
 
 TX = "CdtTrfTxInf[0]"
 LISTED_BIC = "ATBANL2AXXX"
@@ -435,3 +436,46 @@ def test_every_real_sample_is_clear(screener: Screener) -> None:
             assert result.flags == [], (path.name, message.index, result.flags)
             screened += 1
     assert screened == 55
+
+
+# -- every flag names its field --------------------------------------------------------------
+
+
+def test_every_flag_of_the_injected_cases_names_its_field(screener: Screener) -> None:
+    # The injected cases of the interface tests (support.CASES: a listed creditor, a listed
+    # BIC, an occupied-region address, a listed name in remittance text, a stripped
+    # originator), each in the pacs.008 and the MT103 sample, read as a bank would send them.
+    seen: set[str] = set()
+    for label, (rule_id, _, edit_mx, edit_mt) in CASES.items():
+        for sample, edit in ((PACS008, edit_mx), (MT103, edit_mt)):
+            [message] = read_payment_bytes(edit(sample_text(sample)).encode(), label)
+            assert message.transaction is not None, (label, message.error)
+            flags = screen(screener, message.transaction).flags
+            assert rule_id in {flag.rule for flag in flags}, (label, sample.name)
+            for flag in flags:
+                field = flag.evidence.get("field")
+                assert isinstance(field, str) and field.strip(), (label, flag)
+                seen.add(flag.rule)
+    # Every payment rule fired somewhere, so none went unchecked.
+    assert seen >= {
+        PARTY_SANCTIONS_HIT,
+        AGENT_SANCTIONS_HIT,
+        TEXT_SANCTIONS_HIT,
+        SANCTIONED_JURISDICTION,
+        PAYMENT_TRANSPARENCY,
+    }
+
+
+def test_a_jurisdiction_found_in_several_fields_names_the_first(screener: Screener) -> None:
+    creditor = party(
+        PartyRole.CREDITOR,
+        "Black Sea Traders",
+        address=Address(lines=["12 Lenina St", "Simferopol"]),
+    )
+    texts = [TextField(field=f"{TX}/RmtInf/Ustrd[0]", kind=TextKind.REMITTANCE, text="CRIMEA")]
+    [place] = only(
+        screen(screener, pacs008(parties=[DEBTOR, creditor], texts=texts)),
+        SANCTIONED_JURISDICTION,
+    )
+    assert place.evidence["found_in"] == [f"{TX}/Cdtr/PstlAdr", f"{TX}/RmtInf/Ustrd[0]"]
+    assert place.evidence["field"] == f"{TX}/Cdtr/PstlAdr"
