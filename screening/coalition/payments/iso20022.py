@@ -42,7 +42,9 @@ loading, no entity expansion, no network, no huge trees) and any document type d
 refused outright (ISO 20022 messages never have one; a DOCTYPE is an entity bomb or an
 external-entity attempt). Parsing is streamed with ``iterparse``: each ``CdtTrfTxInf`` is
 read when its end tag arrives and then dropped (a ``PmtInf`` when it ends), so a file of 100,000
-transactions runs in flat memory.
+transactions runs in flat memory. A file that the first read takes whole (under
+`HEAD_BYTES`: a single message, most of the time) asks the parser for the events of the tags
+the reader acts on only; the records are the same either way.
 
 Nothing raises for bad content: an empty file, bytes that are not XML, a DTD, a ``Document``
 of an unknown namespace or type give one error record; a transaction with a value the model
@@ -144,6 +146,9 @@ _TRANSACTION_PARENTS: Final = frozenset({"FIToFICstmrCdtTrf", "FICdtTrf", "PmtIn
 # without a call (while an unsupported Document is skipped, every end tag is handled).
 _STARTS: Final = frozenset({"Document", "PmtInf"})
 _ENDS: Final = frozenset({"AppHdr", "GrpHdr", "CdtTrfTxInf", "PmtInf", "Document"})
+# A file read whole by the first read asks the parser for the events of these tags only (any
+# namespace), and lxml passes over the other elements in C; see `read`.
+_EVENT_TAGS: Final = tuple(sorted(f"{{*}}{name}" for name in _STARTS | _ENDS))
 
 
 def sniff(head: bytes) -> bool:
@@ -529,6 +534,11 @@ def read(stream: BinaryIO, name: str) -> Iterator[MessageTransaction]:
     if doctype is not None:
         yield reader.error(content[: doctype.start()].count(b"\n") + 1, _DTD_REFUSED)
         return
+    # A file longer than the first read gets every event, so that the elements of a skipped
+    # Document are freed as they end and memory stays flat however long it is. One that came
+    # whole (a single message, most of the time) is in memory anyway: only the events the
+    # reader acts on are asked for, and its DOCTYPE check above has seen all of it.
+    whole = len(head) < HEAD_BYTES
     root_seen = False
     tag_names = TAG_NAMES
     try:
@@ -536,6 +546,7 @@ def read(stream: BinaryIO, name: str) -> Iterator[MessageTransaction]:
         for event, element in etree.iterparse(
             _Rejoined(content, stream),
             events=("start", "end"),
+            tag=_EVENT_TAGS if whole else None,
             resolve_entities=False,
             load_dtd=False,
             no_network=True,
@@ -546,10 +557,11 @@ def read(stream: BinaryIO, name: str) -> Iterator[MessageTransaction]:
             # Most elements matter to no handler: only a dictionary look-up is spent on them.
             name = tag_names.get(element.tag) or tag_name(element.tag)
             if event == "start":
-                if not root_seen:  # the first start tag is the root's
+                if not root_seen:  # the prolog, a DTD included, is read by the first start tag
                     root_seen = True
-                    if element.getroottree().docinfo.doctype:
-                        yield reader.error(element.sourceline, _DTD_REFUSED)
+                    tree = element.getroottree()
+                    if tree.docinfo.doctype:
+                        yield reader.error(tree.getroot().sourceline, _DTD_REFUSED)
                         return
                 if name in _STARTS:
                     yield from reader.start(element, name)

@@ -80,11 +80,6 @@ def _load(store: ListStore, tmp_path: Path, day: str, records: list[dict[str, ob
 
 
 @pytest.fixture
-def store(db_url: str) -> ListStore:
-    return ListStore(db_url)
-
-
-@pytest.fixture
 def screener(store: ListStore, tmp_path: Path) -> Screener:
     _load(store, tmp_path, "2026-01-01", [PETROV, SMIRNOVA])
     return Screener(store, index_dir=tmp_path / "index")
