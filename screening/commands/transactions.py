@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from screening.batch.names import BatchUsageError, output_format
+from screening.batch.runner import Scale
 from screening.batch.transactions import run_tx_batch
 from screening.coalition.profiles import ProfileError, resolve_profile
 from screening.commands.common import db_option, first_line, lists_option, screener_opener
-from screening.commands.progress import run_file_batch
+from screening.commands.progress import run_file_batch, scale_options
 from screening.matching.results import Thresholds
 
 
@@ -35,12 +36,15 @@ def tx() -> None:
     help="Institution profile: uk_bank (default), us_bank, eu_bank or a JSON profile file.",
 )
 @lists_option
+@scale_options
 @db_option
 def tx_screen(
     input_path: Path,
     output_path: Path,
     profile_name: str | None,
     lists: list[str] | None,
+    workers: int,
+    resume: bool,
     db_url: str | None,
 ) -> None:
     """Screen every transaction of FILE (.csv, .jsonl or .json); one result per row, in order.
@@ -51,7 +55,9 @@ def tx_screen(
     quote, a control character, a JSON line nested deeper than 64 levels...) gets decision
     `error` and a reason; the others go on. Blank lines are counted, not screened. The CSV
     format is in `pydoc screening.coalition.transactions`; the rules for malformed input in
-    `pydoc screening.batch.transactions`.
+    `pydoc screening.batch.transactions`. --workers and --resume work as for `coalition batch`:
+    N processes (default: all cores) with the same output, and a checkpoint to continue an
+    interrupted run from.
 
     Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
     the output cannot be written or no lists are loaded (no output file is left); 2 usage
@@ -82,5 +88,7 @@ def tx_screen(
             thresholds,
             on_progress,
             lists,
+            Scale(workers=workers, resume=resume),
         ),
+        resumable=resume,
     )
