@@ -118,7 +118,7 @@ class Engine(Generic[Row, Record]):
         head = list(islice(chunks, 2))
         if len(head) < 2:  # one chunk or none: forking would cost more than it saves
             for chunk in head:
-                yield [self.screen(row) for row in chunk]
+                yield from ([self.screen(row)] for row in chunk)
             return
         pool = self._start()
         window = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
