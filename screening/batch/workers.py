@@ -70,10 +70,10 @@ class Memory:
     pss: int | None  # None where /proc/self/smaps_rollup is not available
 
 
-def process_memory() -> Memory | None:
-    """This process's RSS and PSS from /proc/self/smaps_rollup (Linux), else None."""
+def process_memory(pid: int | None = None) -> Memory | None:
+    """A process's RSS and PSS from /proc/PID/smaps_rollup (Linux), else None; default: this."""
     try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as handle:
+        with open(f"/proc/{pid or 'self'}/smaps_rollup", encoding="ascii") as handle:
             text = handle.read()
     except OSError:
         return None
