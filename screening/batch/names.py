@@ -50,12 +50,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
+from screening.batch.checkpoint import file_output
 from screening.batch.errors import (
     BatchError,
     BatchInputError,
@@ -75,7 +76,7 @@ from screening.batch.inputs import (
     sniff_encoding,
     unique_keys,
 )
-from screening.batch.runner import ERROR, BatchSummary, ProgressCallback, run
+from screening.batch.runner import ERROR, BatchSummary, ProgressCallback, Scale, run
 from screening.batch.writers import (
     CsvWriter,
     JsonlWriter,
@@ -83,7 +84,6 @@ from screening.batch.writers import (
     atomic_output,
     escape_cell,
     output_format,
-    record_file,
 )
 from screening.matching.results import (
     Decision,
@@ -465,8 +465,12 @@ def run_batch(
     screener: ScreenerOrFactory,
     options: BatchOptions | None = None,
     on_progress: ProgressCallback | None = None,
+    scale: Scale | None = None,
 ) -> BatchSummary:
     """Screen every row of a CSV file and write one record per row to a .csv or .jsonl file.
+
+    `scale` says how many processes screen and whether the run can be resumed
+    (`screening.batch.runner.Scale`); by default one process, not resumable.
 
     `screener` may be a factory, called only once the input is known to be readable and to
     have a name column, so that a bad file fails before a slow index load. Raises
@@ -474,6 +478,7 @@ def run_batch(
     before any output exists; errors from the screener propagate, and then no output is left either.
     """
     options = options or BatchOptions()
+    scale = scale or Scale()
     started = time.perf_counter()
     fmt = output_format(input_path, output_path)
     with CsvInput(input_path) as table:
@@ -501,5 +506,27 @@ def run_batch(
                 active = ListsOnly(active, options.lists)
             return lambda row: screen_row(row, active, columns, thresholds)
 
-        sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)
-        return run(table, row_screener, sink, summary, on_progress, started=started)
+        identity = {"columns": asdict(columns), "options": _identity(options)}
+        sink, checkpoint = file_output(
+            output_path, fmt, table, ADDED_CSV_COLUMNS, scale, input_path, identity
+        )
+        return run(
+            table,
+            row_screener,
+            sink,
+            summary,
+            on_progress,
+            started=started,
+            scale=scale,
+            checkpoint=checkpoint,
+        )
+
+
+def _identity(options: BatchOptions) -> dict[str, Any]:
+    """What of the options shapes the output, as JSON values (a resumed run must match)."""
+    thresholds = options.thresholds.model_dump() if options.thresholds else None
+    return {
+        "report_threshold": options.report_threshold,
+        "thresholds": thresholds,
+        "lists": options.lists,
+    }

@@ -9,6 +9,12 @@ runner guarantees one record per input row, written in input order, error rows i
 counts them in one `BatchSummary` whatever decision words the row screener uses (match,
 review, clear for names; block, review, clear for transactions; ``error`` for a row that
 could not be read or screened).
+
+Engines partition this loop, they do not copy it (`screening.batch.workers`): with
+``workers`` above 1, forked worker processes screen the rows in chunks and the loop writes
+their records in input order, so the output is the same bytes as in one process. With a
+`Checkpointing` sink the run can be resumed (`screening.batch.checkpoint`): the rows a killed
+run committed are read again but not screened, and the summary goes on from its counts.
 """
 
 from __future__ import annotations
@@ -17,14 +23,20 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
 
+from screening.batch.errors import BatchInputError
+from screening.batch.workers import CHUNK_ROWS, engine
 from screening.matching.results import ListVersionRef
 
 ERROR: Final = "error"  # the decision of a row that could not be read or screened
 MAX_ERRORS_KEPT = 20
 PROGRESS_EVERY_SECONDS = 0.1
+# How often a resumable run makes what it wrote durable: each commit costs fsyncs, and a
+# killed run loses at most this much screening.
+COMMIT_EVERY_SECONDS = 1.0
 
 # Called with (bytes read, total bytes, rows written) at most ten times a second and at the end.
 ProgressCallback = Callable[[int, int, int], None]
@@ -66,6 +78,27 @@ class RowSource(Protocol[Row_co]):
     def rows(self) -> Iterator[Row_co]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """How a batch runs: in how many processes, and whether a killed run can be resumed.
+
+    `workers` 1 screens in this process; more fork worker processes (`screening.batch.workers`),
+    with the same output. `resume` writes a checkpoint as the run goes and continues the
+    previous run of the same input, options and output from its checkpoint, if there is one
+    (`screening.batch.checkpoint`).
+    """
+
+    workers: int = 1
+    resume: bool = False
+    chunk_rows: int = CHUNK_ROWS  # rows per worker task
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be 1 or more, not {self.workers}")
+        if self.chunk_rows < 1:
+            raise ValueError(f"chunk_rows must be 1 or more, not {self.chunk_rows}")
+
+
 @dataclass(slots=True)
 class BatchSummary:
     """What a run did: rows, counts per decision, the first errors, lists used and speed.
@@ -93,6 +126,7 @@ class BatchSummary:
     screening_seconds: float = 0.0  # from the first row to the last
     list_versions: list[ListVersionRef] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # the first few, for the log
+    resumed_rows: int = 0  # rows an interrupted earlier run had committed, not screened again
 
     def __post_init__(self) -> None:
         for decision in (*self.vocabulary, ERROR):
@@ -105,8 +139,9 @@ class BatchSummary:
 
     @property
     def rows_per_second(self) -> float:
-        """Rows per second of screening time (start-up excluded)."""
-        return self.rows / self.screening_seconds if self.screening_seconds > 0 else 0.0
+        """Rows per second of this run's screening time (start-up and resumed rows excluded)."""
+        screened = self.rows - self.resumed_rows
+        return screened / self.screening_seconds if self.screening_seconds > 0 else 0.0
 
     def count(self, record: Outcome) -> None:
         self.rows += 1
@@ -152,6 +187,23 @@ def blank_lines_note(blank: int) -> str:
     return f" ({blank:,} blank line{'' if blank == 1 else 's'} skipped)"
 
 
+class Checkpointing(Protocol):
+    """A sink that can make what it wrote durable, and knows what an earlier run committed."""
+
+    @property
+    def committed_rows(self) -> int:
+        """Rows (records) an interrupted earlier run wrote for good; 0 for a fresh run."""
+        ...
+
+    def restore(self, summary: BatchSummary) -> None:
+        """Put the earlier run's counts, errors and lists into `summary`."""
+        ...
+
+    def commit(self, summary: BatchSummary) -> None:
+        """Make every record written so far durable, with `summary` as it stands."""
+        ...
+
+
 def run(
     source: RowSource[Row],
     row_screener: Callable[[], Callable[[Row], Record]],
@@ -160,31 +212,63 @@ def run(
     on_progress: ProgressCallback | None = None,
     *,
     started: float | None = None,
+    scale: Scale | None = None,
+    checkpoint: Checkpointing | None = None,
 ) -> BatchSummary:
     """Screen every row of `source` and hand each record to the sink, in order.
 
-    `row_screener` is called once, before the sink is entered; a row screener turns a row that
-    cannot be screened into an ``error`` record and raises only for what is not the row's
-    (database errors), which ends the run: the sink's block then fails, so a file sink leaves
-    no output. `started` (a `time.perf_counter` value) is when the run began, for
-    `BatchSummary.elapsed`; by default now.
+    `row_screener` is called once, before the sink is entered (and before any worker process
+    is forked, so workers share what it loaded); a row screener turns a row that cannot be
+    screened into an ``error`` record and raises only for what is not the row's (database
+    errors), which ends the run: the sink's block then fails, so a file sink leaves no output.
+    `started` (a `time.perf_counter` value) is when the run began, for `BatchSummary.elapsed`;
+    by default now. `scale` says how many processes screen (default: this one). `checkpoint`
+    (usually the sink itself) is committed at most every `COMMIT_EVERY_SECONDS`; the rows it
+    holds from an earlier run are read again, to find where to go on, but not screened.
     """
     started = time.perf_counter() if started is None else started
+    scale = scale or Scale()
     screen = row_screener()
     count = summary.count
-    with sink as write:
+    with engine(screen, scale.workers, scale.chunk_rows) as screening, sink as write:
         began = time.perf_counter()
+        rows = source.rows()
+        if checkpoint is not None and checkpoint.committed_rows:
+            _skip_committed(rows, checkpoint, summary)
         next_report = 0.0
-        for row in source.rows():
-            record = screen(row)
-            write(record)
-            count(record)
+        next_commit = time.monotonic() + COMMIT_EVERY_SECONDS
+        for records in screening.records(rows):
+            for record in records:
+                write(record)
+                count(record)
+            if checkpoint is not None and (now := time.monotonic()) >= next_commit:
+                next_commit = now + COMMIT_EVERY_SECONDS
+                checkpoint.commit(summary)
             if on_progress is not None and (now := time.monotonic()) >= next_report:
                 next_report = now + PROGRESS_EVERY_SECONDS
                 on_progress(source.bytes_read, source.total_bytes, summary.rows)
         summary.screening_seconds = time.perf_counter() - began
         summary.blank = source.blank
+        summary.notes += screening.notes()
         if on_progress is not None:
             on_progress(source.total_bytes, source.total_bytes, summary.rows)
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+def _skip_committed(
+    rows: Iterator[object], checkpoint: Checkpointing, summary: BatchSummary
+) -> None:
+    """Read past the rows an earlier run committed; their counts come from the checkpoint."""
+    committed = checkpoint.committed_rows
+    skipped = sum(1 for _ in islice(rows, committed))
+    if skipped < committed:
+        # The checkpoint matched the input's size, date and first bytes; a file that still
+        # has fewer rows was changed in a way those do not show.
+        raise BatchInputError(
+            f"{summary.input_path}: has {skipped:,} rows, but the interrupted run had already "
+            f"written {committed:,}: the input changed; start again without --resume"
+        )
+    checkpoint.restore(summary)
+    summary.resumed_rows = committed
+    summary.notes.append(f"resumed after row {committed:,} of an interrupted run")

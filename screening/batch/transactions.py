@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from screening.batch.checkpoint import file_output
 from screening.batch.errors import BatchInputError, MissingColumnError
 from screening.batch.inputs import (
     BINARY_CONTENT,
@@ -45,8 +46,8 @@ from screening.batch.inputs import (
     looks_binary,
 )
 from screening.batch.names import ScreenerOrFactory, open_screener
-from screening.batch.runner import BatchSummary, ProgressCallback, run
-from screening.batch.writers import output_format, record_file
+from screening.batch.runner import BatchSummary, ProgressCallback, Scale, run
+from screening.batch.writers import output_format
 from screening.coalition.profiles import InstitutionProfile
 from screening.coalition.rules import Flag, PartyScreener, screen_transaction
 from screening.coalition.transactions import (
@@ -529,10 +530,13 @@ def run_tx_batch(
     thresholds: Thresholds | None = None,
     on_progress: ProgressCallback | None = None,
     lists: list[str] | None = None,
+    scale: Scale | None = None,
 ) -> BatchSummary:
     """Screen every transaction of a CSV/JSONL/JSON file; one record per row, in order.
 
-    `lists` restricts party screening to these sources or datasets (default: every list).
+    `lists` restricts party screening to these sources or datasets (default: every list);
+    `scale` says how many processes screen and whether the run can be resumed
+    (`screening.batch.runner.Scale`); by default one process, not resumable.
 
     Same guarantees as `screening.batch.names.run_batch`: the screener factory is called only once
     the input is known to be readable; the output appears (atomically) only when every row is
@@ -540,6 +544,7 @@ def run_tx_batch(
     `BatchOutputError`; screener and database errors propagate, leaving no output.
     """
     started = time.perf_counter()
+    scale = scale or Scale()
     fmt = output_format(input_path, output_path)
     with TxInput(input_path) as table:
         summary = BatchSummary(
@@ -562,5 +567,21 @@ def run_tx_batch(
                 raise TypeError(f"{type(active).__name__} cannot screen transactions")
             return lambda row: screen_tx_row(row, active, profile, thresholds, lists)
 
-        sink = record_file(output_path, fmt, table, ADDED_CSV_COLUMNS)
-        return run(table, row_screener, sink, summary, on_progress, started=started)
+        identity = {
+            "profile": profile.model_dump(mode="json"),
+            "thresholds": thresholds.model_dump() if thresholds else None,
+            "lists": lists,
+        }
+        sink, checkpoint = file_output(
+            output_path, fmt, table, ADDED_CSV_COLUMNS, scale, input_path, identity
+        )
+        return run(
+            table,
+            row_screener,
+            sink,
+            summary,
+            on_progress,
+            started=started,
+            scale=scale,
+            checkpoint=checkpoint,
+        )

@@ -89,12 +89,15 @@ class CsvWriter:
         keys: Sequence[str],
         delimiter: str,
         added_columns: Sequence[str],
+        *,
+        write_header: bool = True,  # False: appending to a file that has it (a resumed run)
     ) -> None:
         self._keys = list(keys)
         self._writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL)
         taken = {normalized_header(cell) for cell in header}
         added = [f"screening_{c}" if c in taken else c for c in added_columns]
-        self._writer.writerow([escape_cell(cell) for cell in [*header, *added]])
+        if write_header:
+            self._writer.writerow([escape_cell(cell) for cell in [*header, *added]])
 
     def write(self, record: OutputRecord) -> None:
         values = record.input
@@ -143,9 +146,28 @@ def record_file(
 
     CSV output echoes `table`'s columns first, then `added_columns`.
     """
-    with atomic_output(path, "utf-8-sig" if fmt == "csv" else "utf-8") as out:
-        if fmt == "csv":
-            delimiter = ";" if table.delimiter == ";" else ","
-            yield CsvWriter(out, table.header, table.keys, delimiter, added_columns).write
-        else:
-            yield JsonlWriter(out).write
+    with atomic_output(path, output_encoding(fmt)) as out:
+        yield record_writer(out, fmt, table, added_columns)
+
+
+def output_encoding(fmt: OutputFormat) -> str:
+    """CSV gets a byte order mark, so that Excel reads it as UTF-8."""
+    return "utf-8-sig" if fmt == "csv" else "utf-8"
+
+
+def record_writer(
+    out: TextIO,
+    fmt: OutputFormat,
+    table: EchoedInput,
+    added_columns: Sequence[str],
+    *,
+    write_header: bool = True,
+) -> Callable[[OutputRecord], None]:
+    """The write function of a JSONL or CSV output on `out` (`record_file`'s format)."""
+    if fmt == "csv":
+        delimiter = ";" if table.delimiter == ";" else ","
+        writer = CsvWriter(
+            out, table.header, table.keys, delimiter, added_columns, write_header=write_header
+        )
+        return writer.write
+    return JsonlWriter(out).write

@@ -21,6 +21,7 @@ from screening.batch.names import (
     run_batch,
     thresholds_with_report,
 )
+from screening.batch.runner import Scale
 from screening.commands import render
 from screening.commands.common import (
     ExitCode,
@@ -39,7 +40,7 @@ from screening.commands.common import (
     thresholds_options,
     warning,
 )
-from screening.commands.progress import run_file_batch
+from screening.commands.progress import run_file_batch, scale_options
 from screening.matching.results import Thresholds
 from screening.matching.screener import QueryError
 from screening.workflow.recorder import Recorder
@@ -209,6 +210,7 @@ def _record_batch(
     "column ties rows to customers, and review/match hits open alerts.",
 )
 @lists_option
+@scale_options
 @requested_by_option("cli", "With --record: who screens (kept with the run and its records).")
 @json_option("With --record: print the run's counts as JSON.")
 @db_option
@@ -222,6 +224,8 @@ def batch(
     report_at: float | None,
     record: bool,
     lists: list[str] | None,
+    workers: int,
+    resume: bool,
     requested_by: str,
     as_json: bool,
     db_url: str | None,
@@ -237,17 +241,24 @@ def batch(
     counted, not screened. CSV output escapes cells a spreadsheet would run as formulas.
     The output appears only when the run is complete. Details: `pydoc screening.batch.names`.
 
+    --workers N screens with N processes (default: all cores) sharing one loaded index; the
+    output is the same for any N. With --resume the run writes a checkpoint as it goes, and the
+    same command run again after an interruption (even a kill) continues where it was, with
+    the same output as an uninterrupted run (`pydoc screening.batch.checkpoint`).
+
     Exit codes: 0 every row screened (with or without hits); 1 the input is unreadable, has
     no name column, the output cannot be written or no lists are loaded (no output file is
     left); 2 usage error (bad option, threshold outside 0..1, output not .csv/.jsonl);
     3 database problem (no output file); 4 finished, but some rows have decision `error`
-    (with --record: could not be screened; the others are recorded).
+    (with --record: could not be screened; the others are recorded). With --resume, a run
+    that fails (exit 1 or 3) keeps what it committed for the next --resume; a worker process
+    that dies fails the run with exit 1.
     """
     columns = ColumnChoice(name_column, type_column, country_column, dob_column)
     if record:
-        if output_path is not None or columns != ColumnChoice() or lists is not None:
+        if output_path is not None or columns != ColumnChoice() or lists is not None or resume:
             raise click.UsageError(
-                "--record stores the results: it takes no --out, --*-column or --lists"
+                "--record stores the results: it takes no --out, --*-column, --lists or --resume"
             )
         _record_batch(input_path, _batch_thresholds(report_at), requested_by, as_json, db_url)
         return
@@ -263,10 +274,12 @@ def batch(
 
     options = BatchOptions(columns=columns, thresholds=thresholds, lists=lists)
     opener = screener_opener(db_url, thresholds)
+    scale = Scale(workers=workers, resume=resume)
     run_file_batch(
         input_path,
         db_url,
-        lambda on_progress: run_batch(input_path, output_path, opener, options, on_progress),
+        lambda on_progress: run_batch(input_path, output_path, opener, options, on_progress, scale),
+        resumable=resume,
     )
 
 
@@ -279,6 +292,8 @@ batch_record = hidden_alias(
     "batch --record",
     fixed={
         "record": True,
+        "resume": False,
+        "workers": 1,
         "output_path": None,
         "name_column": None,
         "type_column": None,

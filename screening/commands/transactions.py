@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from screening.batch.runner import Scale
 from screening.batch.transactions import run_tx_batch
 from screening.commands.common import (
     batch_setup,
@@ -15,7 +16,7 @@ from screening.commands.common import (
     profile_option,
     screener_opener,
 )
-from screening.commands.progress import run_file_batch
+from screening.commands.progress import run_file_batch, scale_options
 
 
 @click.group("tx")
@@ -28,12 +29,15 @@ def tx() -> None:
 @output_option("Output file: .jsonl (one JSON object per transaction) or .csv (input + results).")
 @profile_option
 @lists_option
+@scale_options
 @db_option
 def tx_screen(
     input_path: Path,
     output_path: Path,
     profile_name: str | None,
     lists: list[str] | None,
+    workers: int,
+    resume: bool,
     db_url: str | None,
 ) -> None:
     """Screen every transaction of FILE (.csv, .jsonl or .json); one result per row, in order.
@@ -44,7 +48,9 @@ def tx_screen(
     quote, a control character, a JSON line nested deeper than 64 levels...) gets decision
     `error` and a reason; the others go on. Blank lines are counted, not screened. The CSV
     format is in `pydoc screening.coalition.transactions`; the rules for malformed input in
-    `pydoc screening.batch.transactions`.
+    `pydoc screening.batch.transactions`. --workers and --resume work as for `coalition batch`:
+    N processes (default: all cores) with the same output, and a checkpoint to continue an
+    interrupted run from.
 
     Exit codes: 0 every transaction screened; 1 the input is unreadable, has no tx_id column,
     the output cannot be written or no lists are loaded (no output file is left); 2 usage
@@ -63,5 +69,7 @@ def tx_screen(
             thresholds,
             on_progress,
             lists,
+            Scale(workers=workers, resume=resume),
         ),
+        resumable=resume,
     )

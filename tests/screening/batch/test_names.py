@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 import cli
-from lists import open_list
 from lists.model import Schema, Source
 from screening.batch.names import (
     BatchOptions,
@@ -25,7 +24,6 @@ from screening.matching.results import (
     Thresholds,
 )
 from screening.matching.screener import Screener
-from screening.store import ListStore
 from tests.screening.batch.support import (
     LIST_VERSIONS,
     FakeScreener,
@@ -316,14 +314,6 @@ def test_cli_empty_database_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 1, result.output
     assert "no lists are loaded" in result.output
     assert not (tmp_path / "out.csv").exists()
-
-
-@pytest.fixture(scope="module")
-def un_store(shared_lists: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    folder = tmp_path_factory.mktemp("un")
-    url = f"sqlite:///{folder / 'un.db'}"
-    ListStore(url).load(open_list(shared_lists / "un" / "consolidated.xml"))
-    return url, folder / "index"
 
 
 E2E_ROWS = [
