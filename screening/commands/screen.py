@@ -39,6 +39,7 @@ from screening.commands.common import (
     thresholds_options,
     warning,
 )
+from screening.commands.engine import check_engine, engine_options, spark_batch
 from screening.commands.progress import run_file_batch
 from screening.matching.results import Thresholds
 from screening.matching.screener import QueryError
@@ -211,6 +212,7 @@ def _record_batch(
 @lists_option
 @requested_by_option("cli", "With --record: who screens (kept with the run and its records).")
 @json_option("With --record: print the run's counts as JSON.")
+@engine_options
 @db_option
 def batch(
     input_path: Path,
@@ -224,9 +226,15 @@ def batch(
     lists: list[str] | None,
     requested_by: str,
     as_json: bool,
+    engine: str,
+    master: str | None,
     db_url: str | None,
 ) -> None:
     """Screen every row of a CSV file and write one result per row, in input order.
+
+    --engine spark screens on Apache Spark (--master, default local[*]): INPUT is CSV or
+    Parquet and --out one .csv or .parquet file, in input order (`pydoc
+    screening.batch.spark_run`).
 
     The encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (, ; tab |) are detected;
     columns are found by common header names (name, full_name, customer_name...; type,
@@ -243,6 +251,7 @@ def batch(
     3 database problem (no output file); 4 finished, but some rows have decision `error`
     (with --record: could not be screened; the others are recorded).
     """
+    check_engine(engine, master, record)
     columns = ColumnChoice(name_column, type_column, country_column, dob_column)
     if record:
         if output_path is not None or columns != ColumnChoice() or lists is not None:
@@ -255,6 +264,10 @@ def batch(
         raise click.MissingParameter(param_hint="'--out'", param_type="option")
     if as_json:
         raise click.UsageError("--json goes with --record")
+    if engine == "spark":
+        thresholds = _batch_thresholds(report_at)
+        spark_batch(input_path, output_path, columns, thresholds, lists, master, db_url)
+        return
     try:
         output_format(input_path, output_path)
     except BatchUsageError as exc:
