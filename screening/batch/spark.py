@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,7 @@ class ShippedIndex:
     """The driver's index file, added to the Spark job, and what executors need to use it."""
 
     file_name: str  # under SparkFiles' root directory on every executor
+    shipment: str  # unique per `ship_index` call: a worker loads each shipment once
     versions: tuple[VersionInfo, ...]
     thresholds: Thresholds
     lists: tuple[str, ...] | None
@@ -173,6 +175,7 @@ def ship_index(
     spark.sparkContext.addFile(str(path))
     return ShippedIndex(
         file_name=path.name,
+        shipment=uuid.uuid4().hex,
         versions=tuple(screener.versions),
         thresholds=thresholds or screener.thresholds,
         lists=None if lists is None else tuple(lists),
@@ -180,18 +183,19 @@ def ship_index(
     )
 
 
-# One screener per shipped index file and Python worker process, kept for every later task.
+# The screener of the latest shipment in this Python worker process, kept for every later task
+# (one at a time: a worker holds one index in memory, not one per job that shipped it).
 _LOADED: dict[str, QueryScreener] = {}
 _LOADING = threading.Lock()
 
 
 def executor_screener(shipped: ShippedIndex) -> QueryScreener:
     """The screener over the shipped index, loaded on this worker's first call only."""
-    screener = _LOADED.get(shipped.file_name)
+    screener = _LOADED.get(shipped.shipment)
     if screener is not None:
         return screener
     with _LOADING:
-        screener = _LOADED.get(shipped.file_name)
+        screener = _LOADED.get(shipped.shipment)
         if screener is None:
             from pyspark import SparkFiles
 
@@ -202,7 +206,8 @@ def executor_screener(shipped: ShippedIndex) -> QueryScreener:
                 thresholds=shipped.thresholds,
             )
             screener = loaded if shipped.lists is None else ListsOnly(loaded, list(shipped.lists))
-            _LOADED[shipped.file_name] = screener
+            _LOADED.clear()
+            _LOADED[shipped.shipment] = screener
             shipped.loads.add(1)
     return screener
 
