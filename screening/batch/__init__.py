@@ -8,6 +8,12 @@
   written atomically.
 - `names`: name screening of a party file (`run_batch`, `screen_rows`).
 - `transactions`: transaction files (CSV, JSONL, JSON) and their batch (`run_tx_batch`).
+- `payments`: payment-message files (ISO 20022, SWIFT MT) and their batch
+  (`run_payments_batch`, `screen_payment`).
+- `workers`: the runner's rows spread over forked worker processes sharing the loaded index,
+  results back in input order; `checkpoint`: resumable output (`--resume`).
+- `spark`, `spark_run`: the same row screeners on Apache Spark (`screen_names`,
+  `screen_transactions`, `coalition batch --engine spark`); needs the ``spark`` extra.
 - `errors`: what stops a batch as a whole, before any output exists.
 
 Recorded batch runs (`screening.workflow.rescreen.record_batch`) use the same runner with the

@@ -40,6 +40,7 @@ from screening.commands.common import (
     thresholds_options,
     warning,
 )
+from screening.commands.engine import check_engine, engine_options, spark_batch
 from screening.commands.progress import run_file_batch, scale_options
 from screening.matching.results import Thresholds
 from screening.matching.screener import QueryError
@@ -213,6 +214,7 @@ def _record_batch(
 @scale_options
 @requested_by_option("cli", "With --record: who screens (kept with the run and its records).")
 @json_option("With --record: print the run's counts as JSON.")
+@engine_options
 @db_option
 def batch(
     input_path: Path,
@@ -228,9 +230,15 @@ def batch(
     resume: bool,
     requested_by: str,
     as_json: bool,
+    engine: str,
+    master: str | None,
     db_url: str | None,
 ) -> None:
     """Screen every row of a CSV file and write one result per row, in input order.
+
+    --engine spark screens on Apache Spark (--master, default local[*]): INPUT is CSV or
+    Parquet and --out one .csv or .parquet file, in input order (`pydoc
+    screening.batch.spark_run`).
 
     The encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (, ; tab |) are detected;
     columns are found by common header names (name, full_name, customer_name...; type,
@@ -254,6 +262,7 @@ def batch(
     that fails (exit 1 or 3) keeps what it committed for the next --resume; a worker process
     that dies fails the run with exit 1.
     """
+    check_engine(engine, master, record, resume)
     columns = ColumnChoice(name_column, type_column, country_column, dob_column)
     if record:
         if output_path is not None or columns != ColumnChoice() or lists is not None or resume:
@@ -266,6 +275,10 @@ def batch(
         raise click.MissingParameter(param_hint="'--out'", param_type="option")
     if as_json:
         raise click.UsageError("--json goes with --record")
+    if engine == "spark":
+        thresholds = _batch_thresholds(report_at)
+        spark_batch(input_path, output_path, columns, thresholds, lists, master, db_url)
+        return
     try:
         output_format(input_path, output_path)
     except BatchUsageError as exc:
@@ -294,6 +307,8 @@ batch_record = hidden_alias(
         "record": True,
         "resume": False,
         "workers": 1,
+        "engine": "local",
+        "master": None,
         "output_path": None,
         "name_column": None,
         "type_column": None,
