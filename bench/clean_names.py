@@ -6,6 +6,12 @@ from either that alerts is a false alert):
 ``vessel``        two- and three-word ship names in the patterns shipowners use: a place,
                   family or given name, or an English word with a typical vessel word (NORDIC
                   STAR, ATLANTIC FORTUNE, STAR MARIA, OCEAN GLORY II, GOLDEN SPIRIT); upper case.
+                  A further third are sister-ship names: owners name a series after one word
+                  with a number (NAVIGATOR V, the fifth of a class) or with an adjective or
+                  place before it (GRAND DOLPHIN), and IMO registers record each as a ship of
+                  its own (IMO Res. A.1078(28): the name is not an identifier; the IMO number
+                  is). The word here is a word of a listed vessel name, the hard case: a
+                  sister ship of a listed vessel is not that vessel.
 ``acronym``       company names that start with an acronym (ETA SYSTEMS GMBH, KLM LOGISTICS
                   LTD): the shape that meets a listed acronym alias ("ETA", "MIRA", "SPIR").
 
@@ -17,7 +23,7 @@ same words, or the same but for a legal form) are removed and counted.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bench.variants import CLEAN, Case, Fakers, NameBook, name_key, stream
@@ -88,9 +94,31 @@ def fake_acronym_company(fake: Faker, rng: random.Random) -> tuple[str, str]:
     return (f"{name} {suffix}" if suffix else name), pattern
 
 
+def sister_ship(words: Sequence[str]) -> Make:
+    """Sister-ship names of the given listed vessel words: WORD N or ADJECTIVE WORD."""
+
+    def make(fake: Faker, rng: random.Random) -> tuple[str, str]:
+        word = rng.choice(words)
+        if rng.random() < 0.5:
+            return f"{word} {rng.choice(_ORDINALS)}", "listed word N"
+        return f"{rng.choice(VESSEL_ADJECTIVES)} {word}", "ADJ listed word"
+
+    return make
+
+
 def clean_vessels(book: NameBook, seed: int, count: int) -> tuple[list[Case], int]:
-    """``count`` clean vessel names spread over the locales; (cases, listed names removed)."""
-    return _made(book, seed, count, "vessel", VESSEL_LOCALES, Schema.VESSEL, fake_vessel)
+    """``count`` clean vessel names spread over the locales, and count // 3 sister-ship names
+    (their own stream: the first ``count`` do not change); (cases, listed names removed)."""
+    cases, collisions = _made(
+        book, seed, count, "vessel", VESSEL_LOCALES, Schema.VESSEL, fake_vessel
+    )
+    words = sorted(book.vessel_words)
+    if not words or count < 3:
+        return cases, collisions
+    series, series_collisions = _made(
+        book, seed, count // 3, "vessel-series", VESSEL_LOCALES, Schema.VESSEL, sister_ship(words)
+    )
+    return cases + series, collisions + series_collisions
 
 
 def clean_acronym_companies(book: NameBook, seed: int, count: int) -> tuple[list[Case], int]:

@@ -34,6 +34,10 @@ alias              a listed alias (a.k.a. or former name, not a weak alias: the 
                    or a reordering; the query must find the entry that lists the alias
 vessel             a vessel name variant (MV prefix, typo, joined words), no identifiers
 vessel_imo         the same kind of variant with the vessel's IMO number as a query identifier
+katakana           a name Japan's MOF lists in katakana, romanised by passport Hepburn or
+                   another documented system (`bench.kana_variants`); made only when the
+                   store holds the MOF list (bench/accuracy.py screens this kind against set A's
+                   lists plus MOF)
 =================  ===========================================================================
 
 Unlabelled kinds (a query that alerts is a false alert):
@@ -63,6 +67,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from bench import kana_variants
 from lists.model import Entity, IdentifierType, NameKind, Schema
 
 if TYPE_CHECKING:
@@ -85,6 +90,7 @@ LABELLED_KINDS = (
     "alias",
     "vessel",
     "vessel_imo",
+    "katakana",
 )
 CLEAN = "clean"
 NEAR_MISS = "near_miss"
@@ -1229,6 +1235,17 @@ def make_exact(
     return name.full, "as listed"
 
 
+def katakana_name(listed: Listed) -> ListedName | None:
+    """The entry's first name written in katakana only (MOF's 日本語表記), if any."""
+    return next((n for n in listed.names if kana_variants.is_katakana_name(n.full)), None)
+
+
+def make_katakana(
+    listed: Listed, name: ListedName, rng: random.Random, book: NameBook
+) -> Variant | None:
+    return kana_variants.romanize(name.full, rng)
+
+
 Maker = Callable[[Listed, ListedName, random.Random, "NameBook"], Variant | None]
 MAKERS: dict[str, Maker] = {
     "exact": make_exact,
@@ -1244,6 +1261,7 @@ MAKERS: dict[str, Maker] = {
     "alias": make_alias,
     "vessel": make_vessel,
     "vessel_imo": make_vessel_imo,
+    "katakana": make_katakana,
 }
 
 
@@ -1255,6 +1273,8 @@ def eligible(kind: str, listed: Listed) -> bool:
         return True
     if kind == "alias":
         return any(n.kind in (NameKind.ALIAS.value, NameKind.FORMER.value) for n in listed.names)
+    if kind == "katakana":
+        return katakana_name(listed) is not None
     if kind == "dropped_token":
         return listed.schema == Schema.PERSON.value and len(listed.base.full.split()) >= 3
     if kind == "typo":
@@ -1294,8 +1314,14 @@ class NameBook:
         self.words: set[str] = set()
         # surname word -> the other words of the person names it occurs in
         self.companions: dict[str, set[str]] = defaultdict(set)
+        # words of listed vessel names (upper case, letters only, 4+), for clean sister-ship names
+        self.vessel_words: set[str] = set()
         for entry in entries:
             for name in entry.names:
+                if entry.schema == Schema.VESSEL.value:
+                    self.vessel_words.update(
+                        w for w in name.full.upper().split() if w.isalpha() and len(w) >= 4
+                    )
                 key = name_key(name.full)
                 self.entries[key].add(entry.key)
                 self.bare.add(bare_key(name.full))
@@ -1448,6 +1474,8 @@ def labelled_cases(
                 base = entry.base
                 if kind == "alias":  # the variant is made from an alias, not the primary name
                     base = alias_of(entry, stream(seed, kind, "alias", *entry.key))
+                elif kind == "katakana":  # ... and this one from the katakana name
+                    base = katakana_name(entry)
                 if base is None or name_key(base.full) in used:
                     continue
                 case = _labelled_case(entry, base, book, kind, stream(seed, kind, *entry.key))

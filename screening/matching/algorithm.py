@@ -49,9 +49,11 @@ from screening.matching.normalize import Token
 from screening.matching.results import FeatureScore, Thresholds
 from screening.matching.vocabulary import (
     HONORIFICS_FILE,
+    KANA_FILE,
     LEGAL_FORMS_FILE,
     VESSEL_PREFIXES_FILE,
     honorifics,
+    kana_hepburn,
     legal_forms,
     vessel_prefixes,
 )
@@ -238,6 +240,9 @@ def describe() -> str:
         f"- `{VESSEL_PREFIXES_FILE}`: "
         f"{len(vessel_prefixes().single) + len(vessel_prefixes().pairs)} ship-type prefixes "
         "dropped in front of vessel names;",
+        f"- `{KANA_FILE}`: {len(kana_hepburn())} katakana syllables and their passport Hepburn "
+        "spelling (MOFA; kana for foreign sounds from Cabinet Notice 2 of 1991): a run of kana "
+        "folds to one word (ノビコムバンク -> nobikomubanku), see `romanize_kana`;",
         f"- `{GIVEN_NAMES_FILE}`: {len(given_name_groups())} spellings of "
         f"{len(set(given_name_groups().values()))} given names in other languages and "
         "romanisations, each with its source (given names).",

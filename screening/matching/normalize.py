@@ -5,7 +5,10 @@ with like:
 
 1. ``fold``: Unicode NFKC, transliteration of any script to Latin (``anyascii``: Cyrillic,
    Greek, Arabic, Hebrew, CJK, Hangul ...), case folding, diacritics and apostrophes removed,
-   punctuation to spaces. CJK and Hangul syllables become separate tokens.
+   punctuation to spaces. CJK and Hangul syllables become separate tokens. Kana (Japanese
+   katakana and hiragana) is syllabic script that writes whole words, mostly foreign names
+   (ノビコムバンク, Novikombank): a run of kana is one word, romanised by passport Hepburn
+   (`romanize_kana`), the spelling of Japanese passports and of MOF's own Latin names.
 2. ``tokenize``: titles and honorifics dropped; legal forms in any language and script
    (OOO, ООО, LLC, "limited liability company", TOO, AO, PJSC, GmbH, A.S., Ltd Sti, FZE ...)
    recognised and replaced by one canonical form, marked as legal forms so they never make a
@@ -18,6 +21,7 @@ with like:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from enum import StrEnum
@@ -28,7 +32,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from lists.model import Schema
-from screening.matching.vocabulary import honorifics, legal_forms, vessel_prefixes
+from screening.matching.vocabulary import honorifics, kana_hepburn, legal_forms, vessel_prefixes
 
 
 class TokenKind(StrEnum):
@@ -63,13 +67,70 @@ def is_ideographic(text: str) -> bool:
     return bool(text) and max(text) >= "\u2e80" and any(_is_ideographic(c) for c in text)
 
 
+# A run of katakana or hiragana (with the long-vowel mark ー and the iteration marks), but not the
+# middle dot ・ that separates the words of a foreign name.
+_KANA_RUN = re.compile(r"([\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+)")
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_SMALL_TSU = "ッ"  # sokuon: the next consonant is doubled
+_SYLLABIC_N = "ン"
+_LONG_VOWEL_MARK = "ー"
+# Passport Hepburn writes no long vowel: おお/おう -> O, うう -> U (MOFA, ヘボン式ローマ字綴方表).
+_PASSPORT_LONG_VOWELS = re.compile(r"o[ou]|uu")
+
+
+@lru_cache(maxsize=16384)
+def romanize_kana(run: str) -> str:
+    """A run of kana in passport Hepburn, the romanisation of Japanese passports (MOFA).
+
+    Syllables from ``kana_hepburn.csv`` (the longest, kana plus small kana, first); ッ doubles
+    the next consonant (ッチ -> tch); ン is n, m before b, m, p; long vowels are not written
+    (ー dropped, oo/ou -> o, uu -> u); hiragana reads as the katakana of the same sound. A kana
+    the table lacks keeps anyascii's spelling, so no letter is dropped silently.
+    """
+    table = kana_hepburn()
+    run = run.translate(_HIRAGANA_TO_KATAKANA)
+    syllables: list[str] = []
+    double_next = False
+    index = 0
+    while index < len(run):
+        kana = run[index : index + 2] if run[index : index + 2] in table else run[index]
+        index += len(kana)
+        if kana == _LONG_VOWEL_MARK:
+            continue
+        if kana == _SMALL_TSU:
+            double_next = True
+            continue
+        syllable = table.get(kana) or anyascii(kana)
+        if double_next and syllable[:1] not in ("", "a", "e", "i", "o", "u", "n"):
+            syllable = ("t" if syllable.startswith("ch") else syllable[0]) + syllable
+        double_next = False
+        if syllables and syllables[-1] == "n" and syllable[:1] in ("b", "m", "p"):
+            syllables[-1] = "m"
+        syllables.append(syllable)
+    return _PASSPORT_LONG_VOWELS.sub(lambda m: m.group(0)[0], "".join(syllables))
+
+
+def _ideographs_to_latin(text: str) -> str:
+    """Kana runs as one passport-Hepburn word each; other ideographic characters one by one."""
+    # (split with a capturing group: the kana runs are the odd pieces; Latin letters and
+    # digits between ideographs stay together: JSC ノビコムバンク keeps its word JSC)
+    pieces = _KANA_RUN.split(text)
+    return " ".join(
+        romanize_kana(piece)
+        if odd
+        else "".join(f" {anyascii(c)} " if _is_ideographic(c) else c for c in piece)
+        for odd, piece in zip(itertools.cycle((False, True)), pieces)
+    )
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Latin, lower-case, unaccented, punctuation-free form of a name; tokens space-separated."""
     text = unicodedata.normalize("NFKC", text)
-    # Ideographic syllables are words of their own: transliterate them one by one.
+    # Ideographic syllables are words of their own: transliterate them one by one; a run of
+    # kana is one word.
     if is_ideographic(text):
-        text = " ".join(anyascii(c) if _is_ideographic(c) else c for c in text)
+        text = _ideographs_to_latin(text)
     latin = anyascii(text).lower()
     latin = _APOSTROPHES.sub("", latin)
     return " ".join(_NON_ALNUM.split(latin)).strip()

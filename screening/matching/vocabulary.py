@@ -5,7 +5,9 @@ The tables are data, not code (``screening/data/``, described in ``screening/dat
 - ``legal_forms.csv``: legal-form phrases as they fold (``obshchestvo s ogranichennoy
   otvetstvennostyu``, ``ooo``, ``sp z o o``) and the one canonical form each stands for;
 - ``honorifics.csv``: titles and honorifics in front of person names (never part of the identity);
-- ``vessel_prefixes.csv``: ship-type prefixes in front of vessel names (M/V, MT, LPG).
+- ``vessel_prefixes.csv``: ship-type prefixes in front of vessel names (M/V, MT, LPG);
+- ``kana_hepburn.csv``: each katakana syllable (one kana, or a kana and a small kana) and its
+  passport Hepburn romanisation (``ノ`` no, ``シャ`` sha, ``ヴィ`` vi), with the source of each row.
 
 Each file is read on first use and kept (``functools.cache``). A malformed file is a packaging
 error: it raises `VocabularyError` naming the file and line rather than match with part of a table.
@@ -24,6 +26,7 @@ DATA_PACKAGE = "screening.data"
 LEGAL_FORMS_FILE = "legal_forms.csv"
 HONORIFICS_FILE = "honorifics.csv"
 VESSEL_PREFIXES_FILE = "vessel_prefixes.csv"
+KANA_FILE = "kana_hepburn.csv"
 
 
 class VocabularyError(ValueError):
@@ -107,3 +110,22 @@ def vessel_prefixes() -> VesselPrefixes:
                 "nor two letters"
             )
     return VesselPrefixes(frozenset(single), frozenset(pairs))
+
+
+@cache
+def kana_hepburn() -> dict[str, str]:
+    """Katakana syllable (one or two characters) -> its Hepburn spelling, from ``kana_hepburn.csv``.
+
+    A syllable listed twice, or of more than two characters, is an error.
+    """
+    table: dict[str, str] = {}
+    for line, row in _rows(KANA_FILE, ("kana", "latin", "source")):
+        kana, latin = row["kana"], row["latin"]
+        if len(kana) > 2 or kana in table or not latin.isascii() or not latin.isalpha():
+            raise VocabularyError(
+                f"{KANA_FILE} line {line}: {kana!r} {latin!r} is not a new syllable"
+            )
+        table[kana] = latin
+    if not table:
+        raise VocabularyError(f"{KANA_FILE}: no syllables")
+    return table

@@ -551,10 +551,17 @@ def test_real_set_sizes(real_listed: list[v.Listed], real_set: v.BenchmarkSet) -
     # Distinct keys: OFAC SDN 14,965 + non-SDN 442 - 61 in both + UK 4,688 + UN 1,009.
     assert len(real_listed) == 14965 + 442 - 61 + 4688 + 1009
     counts = Counter(c.kind for c in real_set.cases)
-    assert {k: counts[k] for k in v.LABELLED_KINDS} == dict.fromkeys(v.LABELLED_KINDS, SAMPLE)
-    assert counts[v.CLEAN] == CLEAN_PERSONS + CLEAN_COMPANIES + CLEAN_VESSELS + CLEAN_ACRONYMS
+    # the katakana kind needs MOF's katakana names: none on these lists
+    expected_kinds = {**dict.fromkeys(v.LABELLED_KINDS, SAMPLE), "katakana": 0}
+    assert {k: counts[k] for k in v.LABELLED_KINDS} == expected_kinds
+    # clean vessels: CLEAN_VESSELS, and a third as many sister-ship names
+    vessels = CLEAN_VESSELS + CLEAN_VESSELS // 3
+    assert counts[v.CLEAN] == CLEAN_PERSONS + CLEAN_COMPANIES + vessels + CLEAN_ACRONYMS
     by_schema = Counter(c.schema for c in real_set.of_kind(v.CLEAN))
-    assert by_schema["vessel"] == CLEAN_VESSELS
+    assert by_schema["vessel"] == vessels
+    assert Counter(c.group for c in real_set.of_kind(v.CLEAN))["vessel-series"] == (
+        CLEAN_VESSELS // 3
+    )
     assert by_schema["organization"] == CLEAN_COMPANIES + CLEAN_ACRONYMS
     assert counts[v.NEAR_MISS] == NEAR
 
@@ -699,8 +706,16 @@ def test_real_clean_and_near_miss_names_are_not_listed(
     assert {c.locale for c in clean} == set(v.PERSON_LOCALES) | set(v.COMPANY_LOCALES) | set(
         clean_names.VESSEL_LOCALES
     ) | set(clean_names.ACRONYM_LOCALES)
-    vessels = [c for c in clean if c.schema == "vessel"]
+    vessels = [c for c in clean if c.group == "vessel"]
     assert all(any(w in clean_names.VESSEL_WORDS for w in c.query.split()) for c in vessels)
+    # sister ships: a word of a listed vessel name with a number or an adjective, never listed
+    series = [c for c in clean if c.group == "vessel-series"]
+    assert series and all(
+        any(w in book.vessel_words for w in c.query.split())
+        and any(w in clean_names.VESSEL_ADJECTIVES or not w.isalpha() or len(w) <= 3
+                for w in c.query.split())
+        for c in series
+    )  # fmt: skip
     acronyms = [c for c in clean if c.group == "acronym"]
     assert acronyms and all(c.query.split()[0].isalpha() for c in acronyms)
     assert all(2 <= len(c.query.split()[0]) <= 4 for c in acronyms)
@@ -874,3 +889,48 @@ def test_calibrate_cutoff_matches_the_clean_alert_rate() -> None:
     assert calibrate_cutoff(run, cases, clean_rate=0.25) == 91
     assert calibrate_cutoff(run, cases, clean_rate=0.5) == 81
     assert calibrate_cutoff(run, cases, clean_rate=0.0) == 96
+
+
+@pytest.mark.parametrize(
+    ("kana", "system", "latin"),
+    [
+        ("ノビコムバンク", "passport", "nobikomubanku"),
+        ("ウラジーミル", "passport", "urajimiru"),  # long vowel not written
+        ("ウラジーミル", "wapuro", "urajiimiru"),  # long vowel doubled
+        ("フォード", "passport_oh", "fohdo"),  # long o as OH
+        ("ロンバルド", "passport", "rombarudo"),  # n before b: m
+        ("ロンバルド", "revised_hepburn", "ronbarudo"),
+        ("シャリフ", "kunrei", "syarihu"),
+        ("マッチ", "passport", "matchi"),
+        ("マッチ", "kunrei", "matti"),
+        ("ヴィクトル", "passport", "vikutoru"),
+    ],
+)
+def test_katakana_romanisation_systems(kana: str, system: str, latin: str) -> None:
+    from bench import kana_variants
+
+    assert kana_variants.romanize_word(kana, system) == latin
+
+
+def test_katakana_kind_is_made_only_from_katakana_names() -> None:
+    from bench import kana_variants
+
+    assert kana_variants.is_katakana_name("ウラジーミル・プーチン")
+    assert not kana_variants.is_katakana_name("VLADIMIR PUTIN")
+    assert not kana_variants.is_katakana_name("朝鮮貿易")  # Chinese characters: not romanised
+    entry = v.Listed(
+        source="jp",
+        entry_id="29-1",
+        schema="person",
+        names=(
+            v.ListedName(full="ウラジーミル・プーチン", kind="primary"),
+            v.ListedName(full="Vladimir PUTIN", kind="primary"),
+        ),
+    )
+    book = v.NameBook([entry])
+    cases = v.labelled_cases([entry], book, "katakana", 5, seed=7)
+    assert len(cases) == 1
+    assert cases[0].base == "ウラジーミル・プーチン"
+    assert cases[0].query.split()[-1] in ("PUCHIN", "PUUCHIN", "PUTIN")
+    assert cases[0].expected == frozenset({("jp", "29-1")})
+    assert cases[0].group in kana_variants.SYSTEMS

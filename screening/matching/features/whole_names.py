@@ -9,6 +9,7 @@ so in the hit's explanation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lists.model import Schema
@@ -24,14 +25,25 @@ ACRONYM_CEILING = 0.70
 Cap = tuple[float, str]
 
 
+# A ship's number: digits or a Roman numeral (I to XXXIX), as sister ships are numbered.
+_SHIP_NUMBER = re.compile(r"\d+|x{0,3}(ix|iv|v?i{0,3})")
+
+
 def _unmet_query_words(
-    query: QueryFacts, aligned: AlignedWords, initials_meet: bool = True
+    query: QueryFacts,
+    aligned: AlignedWords,
+    initials_meet: bool = True,
+    numbers_exact: bool = False,
 ) -> list[str]:
     return [
         t.text
         for i, t in enumerate(query.tokens)
         if t.kind != TokenKind.LEGAL_FORM
-        and (i not in aligned.pairs or (not initials_meet and aligned.pairs[i][2] == "initial"))
+        and (
+            i not in aligned.pairs
+            or (not initials_meet and aligned.pairs[i][2] == "initial")
+            or (numbers_exact and aligned.pairs[i][2] != "exact" and _SHIP_NUMBER.fullmatch(t.text))
+        )
     ]
 
 
@@ -47,13 +59,14 @@ def vessel_extra_words(
 
     When the query or the listed party is a vessel and a query word (legal forms aside) meets
     no listed word, the name score is capped at VESSEL_EXTRA_WORDS_CEILING (reported, below
-    review). A one-letter word of a ship's name is a number (EAST STAR I), not an initial: it
-    meets only itself. Ship-type prefixes (MV, M/T) are not words of the name and never count;
-    names met written together (joined) have no unmet word.
+    review). A ship's number (digits, or a Roman numeral: EAST STAR I, SILVIA II) meets only
+    itself: SILVIA II is the sister ship of the listed SILVIA I, not a spelling of it. Ship-type
+    prefixes (MV, M/T) are not words of the name and never count; names met written together
+    (joined) have no unmet word.
     """
     if Schema.VESSEL not in (query.schema, listed_schema) or joined_met:
         return None
-    extra = _unmet_query_words(query, aligned, initials_meet=False)
+    extra = _unmet_query_words(query, aligned, initials_meet=False, numbers_exact=True)
     if not extra:
         return None
     return VESSEL_EXTRA_WORDS_CEILING, f"the vessel name has no {' '.join(extra).upper()}"

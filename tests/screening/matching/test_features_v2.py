@@ -97,6 +97,23 @@ def test_a_vessel_name_with_another_word_is_another_ship() -> None:
     assert numbered.score == VESSEL_EXTRA_WORDS_CEILING
 
 
+def test_a_sister_ship_number_meets_only_itself() -> None:
+    index = NameIndex(version_key="test")
+    # II and I share a phonetic form (ii -> i): as ship numbers they must not meet
+    assert similarity("II", "I")[1] == "romanization"
+    scored = name_score(facts("SILVIA II", Schema.VESSEL), tokenize("SILVIA I", Schema.VESSEL),
+                        index, listed_schema=Schema.VESSEL)  # fmt: skip
+    assert scored.score == VESSEL_EXTRA_WORDS_CEILING
+    assert [c.feature for c in scored.caps] == ["vessel_name"] and "II" in scored.caps[0].detail
+    same = name_score(facts("SILVIA I", Schema.VESSEL), tokenize("SILVIA I", Schema.VESSEL),
+                      index, listed_schema=Schema.VESSEL)  # fmt: skip
+    assert same.score > VESSEL_EXTRA_WORDS_CEILING and not same.caps
+    # other digits never met (no rule needed): the score stays below review
+    digits = name_score(facts("EAST STAR 2", Schema.VESSEL), tokenize("EAST STAR 3", Schema.VESSEL),
+                        index, listed_schema=Schema.VESSEL)  # fmt: skip
+    assert digits.score <= VESSEL_EXTRA_WORDS_CEILING
+
+
 def test_an_acronym_is_only_itself() -> None:
     index = NameIndex(version_key="test")
     listed = tokenize("KSS", Schema.ORGANIZATION)

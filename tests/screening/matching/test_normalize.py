@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from anyascii import anyascii
 
 from lists.model import Schema
-from screening.matching.normalize import TokenKind, fold, joined, phonetic, skeleton, tokenize
+from screening.matching.normalize import (
+    TokenKind,
+    fold,
+    joined,
+    phonetic,
+    romanize_kana,
+    skeleton,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,3 +141,39 @@ def test_hanja_names_transliterate_as_chinese_a_documented_limit(
     assert [token.kind for token in tokenize(hanja, Schema.PERSON)] == [TokenKind.WORD] * len(
         hanja_folded.split()
     )
+
+
+@pytest.mark.parametrize(
+    ("kana", "hepburn", "rule"),
+    [
+        ("ノビコムバンク", "nobikomubanku", "one word, not one word per kana (anyascii did that)"),
+        ("ガスプロムバンク", "gasupuromubanku", "voiced kana"),
+        ("シャリフ", "sharifu", "kana + small ya: sha, not shiya"),
+        ("イリューシン", "iryushin", "kana + small yu; long vowel mark dropped"),
+        ("ヴィクトル", "vikutoru", "vu + small i: vi (Cabinet Notice 2 of 1991)"),
+        ("マッチ", "matchi", "small tsu before ch: tch"),
+        ("ッカ", "kka", "small tsu doubles the next consonant"),
+        ("ロンバルド", "rombarudo", "syllabic n before b: m (passport Hepburn)"),
+        ("サンクト", "sankuto", "syllabic n elsewhere: n"),
+        ("オオノ", "ono", "oo: long o not written (passport Hepburn)"),
+        ("ヨウ", "yo", "ou: long o not written"),
+        ("きょうと", "kyoto", "hiragana reads as katakana"),
+    ],
+)
+def test_kana_is_romanised_word_by_word_in_passport_hepburn(
+    kana: str, hepburn: str, rule: str
+) -> None:
+    assert fold(kana) == hepburn, rule
+
+
+def test_kana_words_split_on_the_middle_dot_and_keep_latin_words_whole() -> None:
+    assert fold("ウラジーミル・プーチン") == "urajimiru puchin"
+    assert fold("ＪＳＣノビコムバンク") == "jsc nobikomubanku"  # not "j s c ..."
+    assert fold("ｳﾗｼﾞｰﾐﾙ") == "urajimiru"  # half-width katakana (NFKC)
+    assert fold("朝鮮ABC貿易") == "chao xian abc mao yi"
+
+
+def test_a_kana_missing_from_the_table_keeps_anyascii_spelling_not_dropped() -> None:
+    # ヷ (va, an obsolete kana) is not in kana_hepburn.csv: it must not vanish
+    assert romanize_kana("ヷカ") == f"{anyascii('ヷ')}ka"
+    assert romanize_kana("ヷカ") != "ka"
