@@ -53,7 +53,6 @@ from screening.batch.names import (
     ColumnChoice,
     Columns,
     ListsOnly,
-    QueryScreener,
     screen_row,
 )
 from screening.batch.transactions import ADDED_CSV_COLUMNS as TX_CSV_COLUMNS
@@ -185,11 +184,11 @@ def ship_index(
 
 # The screener of the latest shipment in this Python worker process, kept for every later task
 # (one at a time: a worker holds one index in memory, not one per job that shipped it).
-_LOADED: dict[str, QueryScreener] = {}
+_LOADED: dict[str, Screener] = {}
 _LOADING = threading.Lock()
 
 
-def executor_screener(shipped: ShippedIndex) -> QueryScreener:
+def executor_screener(shipped: ShippedIndex) -> Screener:
     """The screener over the shipped index, loaded on this worker's first call only."""
     screener = _LOADED.get(shipped.shipment)
     if screener is not None:
@@ -205,7 +204,7 @@ def executor_screener(shipped: ShippedIndex) -> QueryScreener:
                 index_dir=Path(SparkFiles.getRootDirectory()),
                 thresholds=shipped.thresholds,
             )
-            screener = loaded if shipped.lists is None else ListsOnly(loaded, list(shipped.lists))
+            screener = loaded
             _LOADED.clear()
             _LOADED[shipped.shipment] = screener
             shipped.loads.add(1)
@@ -352,7 +351,10 @@ def screen_names(
     def screen(number: int, values: dict[str, str], bad: str) -> tuple[object, ...]:
         problem = malformed_reason(bad) if bad else None
         row = InputRow(number, values, problem=problem)
-        record = screen_row(row, executor_screener(shipped), columns, shipped.thresholds)
+        loaded = executor_screener(shipped)
+        # Names are screened against the chosen lists only; transactions pass `lists` instead.
+        screener = loaded if shipped.lists is None else ListsOnly(loaded, list(shipped.lists))
+        record = screen_row(row, screener, columns, shipped.thresholds)
         return tuple(record.csv_cells()) if text_cells else _name_cells(record)
 
     added = NAME_TEXT_COLUMNS if text_cells else NAME_COLUMNS
