@@ -4,9 +4,12 @@ A run with ``--resume`` (`screening.batch.runner.Scale.resume`) writes its outpu
 ``.OUT.resume.partial`` next to the output file and, at most once a second, commits: the
 partial file is flushed and fsynced, then the checkpoint ``.OUT.checkpoint.json`` is replaced
 atomically (written, fsynced, renamed, folder fsynced). The checkpoint holds what the run is
-(the input's path, size, modification time and the SHA-256 of its first MiB; the options that
-shape the output; the coalition version), how far it got (rows and output bytes committed)
-and the summary so far (counts, first errors, list versions).
+(a digest of the inputs; the options that shape the output; the coalition version), how far it
+got (rows and output bytes committed) and the summary so far (counts, first errors, list
+versions). The inputs are every input file's path, size, modification time and the SHA-256 of
+its first MiB, in order (payments read several files and directories): they are written once,
+to ``.OUT.inputs.json``, when the run starts, so that a commit of a run over many thousands of
+files rewrites a digest, not the list, and a refusal can still name the file that changed.
 
 Run again with ``--resume`` after a kill (SIGKILL, power loss, a worker that died), the batch
 checks the checkpoint against the input, the options and the version, and refuses with a clear
@@ -14,7 +17,7 @@ message when anything changed; else it cuts the partial file back to the committ
 past the committed rows without screening them, and goes on. The list versions are checked at
 the first screened row that names them: a run whose lists changed since is refused before it
 writes anything. When every row is done the file is renamed into place and the checkpoint
-removed, so the output is byte for byte the output of an uninterrupted run.
+removed (then the inputs file), so the output is byte for byte that of an uninterrupted run.
 
 With ``--resume`` and no checkpoint the run starts from the first row (a partial file without
 a checkpoint was killed before its first commit and is started over). Runs without
@@ -48,7 +51,7 @@ from screening.batch.writers import (
 )
 from screening.matching.results import ListVersionRef
 
-FORMAT: Final = 1  # of the checkpoint file; another one is never read
+FORMAT: Final = 2  # of the checkpoint file; another one is never read
 HEAD_BYTES = 1024 * 1024  # of the input, hashed: a rewritten file rarely keeps its first MiB
 
 
@@ -72,12 +75,19 @@ class InputIdentity(BaseModel):
 
     @classmethod
     def of(cls, path: Path) -> InputIdentity:
+        """The file's identity; a file that cannot be read is identified by why, not refused:
+        a payment batch gives it an ``error`` record, and a resumed run must see it so again."""
         try:
             status = path.stat()
             with path.open("rb") as handle:
                 head = hashlib.sha256(handle.read(HEAD_BYTES)).hexdigest()
         except OSError as exc:
-            raise BatchError(f"{path}: {exc.strerror or exc}") from None
+            return cls(
+                path=str(path.absolute()),
+                size=-1,
+                modified_ns=-1,
+                head_sha256=f"unreadable: {exc.strerror or exc}",
+            )
         return cls(
             path=str(path.resolve()),
             size=status.st_size,
@@ -86,12 +96,26 @@ class InputIdentity(BaseModel):
         )
 
 
+class Inputs(BaseModel):
+    """Every input file's identity, in order: the inputs file of a resumable run."""
+
+    files: list[InputIdentity]
+
+    @classmethod
+    def of(cls, paths: Sequence[Path]) -> Inputs:
+        return cls(files=[InputIdentity.of(path) for path in paths])
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()
+
+
 class Checkpoint(BaseModel):
     """The sidecar file's content."""
 
     format: int = FORMAT
     coalition: str  # the version that wrote it: another one may write other bytes
-    input: InputIdentity
+    inputs_sha256: str  # of `Inputs`, whose list is in the inputs file (`inputs_path`)
+    input_files: int
     output_format: str
     options: dict[str, Any]
     rows: int = 0
@@ -110,26 +134,32 @@ def partial_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.resume.partial")
 
 
+def inputs_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.inputs.json")
+
+
 def file_output(
     output: Path,
     fmt: OutputFormat,
     table: EchoedInput,
     added_columns: Sequence[str],
     scale: Scale,
-    input_path: Path,
+    input_paths: Path | Sequence[Path],
     options: Mapping[str, Any],
 ) -> tuple[AbstractContextManager[Callable[[FileRecord], None]], Checkpointing | None]:
     """The sink of a file batch and, with `scale.resume`, its checkpoint (the same object).
 
     `options` are what shapes the output besides the input (columns, thresholds, lists,
-    profile), as JSON values: a resumed run must have the same.
+    profile), as JSON values: a resumed run must have the same. `input_paths` is the input
+    file, or every input file in the order read.
     """
     if not scale.resume:
         with suppress(OSError):  # a checkpoint of this output's earlier runs no longer applies
-            checkpoint_path(output).unlink(missing_ok=True)
-            partial_path(output).unlink(missing_ok=True)
+            for leftover in (checkpoint_path, partial_path, inputs_path):
+                leftover(output).unlink(missing_ok=True)
         return record_file(output, fmt, table, added_columns), None
-    resumable = ResumableOutput(output, fmt, table, added_columns, input_path, options)
+    paths = [input_paths] if isinstance(input_paths, Path) else list(input_paths)
+    resumable = ResumableOutput(output, fmt, table, added_columns, paths, options)
     return resumable, resumable
 
 
@@ -142,7 +172,7 @@ class ResumableOutput:
         fmt: OutputFormat,
         table: EchoedInput,
         added_columns: Sequence[str],
-        input_path: Path,
+        input_paths: Sequence[Path],
         options: Mapping[str, Any],
     ) -> None:
         self.output = output
@@ -151,11 +181,14 @@ class ResumableOutput:
         self._added = list(added_columns)
         self._partial = partial_path(output)
         self._sidecar = checkpoint_path(output)
+        self._inputs_file = inputs_path(output)
         self._out: io.TextIOWrapper | None = None
         self._lists_checked = False
+        self._inputs = Inputs.of(input_paths)
         fresh = Checkpoint(
             coalition=settings.version(),
-            input=InputIdentity.of(input_path),
+            inputs_sha256=self._inputs.sha256(),
+            input_files=len(self._inputs.files),
             output_format=fmt,
             options=dict(options),
         )
@@ -178,8 +211,8 @@ class ResumableOutput:
             self._refuse("the checkpoint cannot be read (not written by this version?)")
         if earlier.format != FORMAT or earlier.coalition != fresh.coalition:
             self._refuse(f"it was written by coalition {earlier.coalition}")
-        if earlier.input != fresh.input:
-            self._refuse(_input_change(earlier.input, fresh.input))
+        if earlier.inputs_sha256 != fresh.inputs_sha256:
+            self._refuse(self._inputs_change(earlier))
         if earlier.output_format != fresh.output_format or earlier.options != fresh.options:
             changed = sorted(
                 key
@@ -194,6 +227,17 @@ class ResumableOutput:
         if size < earlier.offset:
             self._refuse(f"its partial output {self._partial} is shorter than committed")
         return earlier
+
+    def _inputs_change(self, earlier: Checkpoint) -> str:
+        try:
+            before = Inputs.model_validate_json(self._inputs_file.read_text(encoding="utf-8"))
+        except (OSError, ValidationError):
+            before = None
+        if before is None or before.sha256() != earlier.inputs_sha256:
+            # The list that tells which file changed is gone; the digest still tells that one did.
+            files = f"{earlier.input_files:,} files then, {len(self._inputs.files):,} now"
+            return f"the input changed ({files})"
+        return _inputs_change(before.files, self._inputs.files)
 
     def _refuse(self, why: str) -> NoReturn:
         raise ResumeError(
@@ -222,6 +266,8 @@ class ResumableOutput:
                 handle.truncate(self.earlier.offset)  # what was written after the last commit
                 handle.seek(self.earlier.offset)
             else:
+                # Before the first commit: a checkpoint never names inputs it cannot explain.
+                _replace_durably(self._inputs_file, self._inputs.model_dump_json(indent=1))
                 descriptor = os.open(
                     self._partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600
                 )  # readable by its owner only, as the output: it holds customer data
@@ -288,16 +334,31 @@ class ResumableOutput:
         os.replace(self._partial, self.output)
         _fsync_folder(self.output.parent)
         self._sidecar.unlink(missing_ok=True)
+        self._inputs_file.unlink(missing_ok=True)
 
 
-def _input_change(before: InputIdentity, now: InputIdentity) -> str:
-    if before.path != now.path:
-        return f"it read {before.path}"
+def _inputs_change(before: Sequence[InputIdentity], now: Sequence[InputIdentity]) -> str:
+    if [b.path for b in before] != [n.path for n in now]:
+        if len(before) == len(now) == 1:
+            return f"it read {before[0].path}"
+        known = {b.path for b in before}
+        added = [n.path for n in now if n.path not in known]
+        listed = {n.path for n in now}
+        gone = [b.path for b in before if b.path not in listed]
+        detail = f"new {added[0]}" if added else f"no longer {gone[0]}" if gone else "their order"
+        return f"the input files changed ({len(before):,} then, {len(now):,} now; {detail})"
+    for then, current in zip(before, now, strict=True):
+        if then != current:
+            return _input_change(then, current, "the input" if len(now) == 1 else current.path)
+    return "the input changed"
+
+
+def _input_change(before: InputIdentity, now: InputIdentity, name: str) -> str:
     if before.size != now.size:
-        return f"the input changed size ({before.size:,} bytes then, {now.size:,} now)"
+        return f"{name} changed size ({before.size:,} bytes then, {now.size:,} now)"
     if before.head_sha256 != now.head_sha256:
-        return "the input's content changed"
-    return "the input was modified since (its modification time differs)"
+        return f"{name}'s content changed"
+    return f"{name} was modified since (its modification time differs)"
 
 
 def _replace_durably(path: Path, text: str) -> None:

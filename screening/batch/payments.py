@@ -6,17 +6,22 @@
 
 `screen_payment` screens one message (or one bulk file); `run_payments_batch` screens files
 and directories through the one batch runner (`screening.batch.runner`), like ``coalition
-batch`` and ``coalition tx screen``. The format of each file is found from its content
-(`screening.coalition.payments.reader`); each transaction goes through the transaction rules
-(`screening.coalition.rules.screen_transaction`), which screen every party, agent, address
-and free text of the message.
+batch`` and ``coalition tx screen``: in N forked worker processes with the same output
+(``--workers``), and resumable after a kill (``--resume``; the checkpoint identifies every
+input file, in order, so a file added, removed or changed since refuses the resume).
+
+The format of each file is found from its content (`screening.coalition.payments.reader`);
+each transaction goes through the transaction rules
+(`screening.coalition.rules.screen_transaction`), which screen every party, agent, address and
+free text of the message.
 
 Inputs (`payment_files`): files as given, in the order given; a directory is searched
 recursively and its files are taken in sorted order of their path below it. Hidden files and
 folders (a name starting with ``.``) are left out: editors' swap files, ``.git``, and the
-half-written ``.NAME.partial`` of an output being written into the same folder; so is the
-output file itself. Every other file is read, and a file that is not a payment message gets an
-``error`` record, so nothing in the folder is passed over in silence.
+half-written ``.NAME.partial`` of an output being written into the same folder, and the
+checkpoint files of a ``--resume`` run; so is the output file itself. Every other file is
+read, and a file that is not a payment message gets an ``error`` record, so nothing in the
+folder is passed over in silence.
 
 Output: one record per transaction, in input order, then per file in the order above
 (`PaymentResult`): ``file`` (the input path as given, or the directory joined with the path
@@ -41,13 +46,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
+from screening.batch.checkpoint import file_output
 from screening.batch.errors import BatchInputError, BatchUsageError
-from screening.batch.runner import BatchSummary, ProgressCallback, run
-from screening.batch.writers import output_format, record_file
+from screening.batch.runner import BatchSummary, ProgressCallback, Scale, run
+from screening.batch.writers import output_format
 from screening.coalition.payments import MessageTransaction
 from screening.coalition.payments.reader import read_payment_bytes, read_payments
 from screening.coalition.profiles import InstitutionProfile, resolve_profile
@@ -260,6 +266,14 @@ def _same_file(path: Path, other: Path | None) -> bool:
     return other is not None and other.exists() and path.samefile(other)
 
 
+class PaymentRow(NamedTuple):
+    """One transaction of the input, numbered over the whole run (from 1)."""
+
+    number: int
+    file: str  # its file's label
+    item: MessageTransaction
+
+
 class PaymentInput:
     """The input files as one row source: their transactions in order, bytes read so far."""
 
@@ -275,10 +289,14 @@ class PaymentInput:
         self.total_bytes = sum(self.sizes)
         self.bytes_read = 0
 
-    def rows(self) -> Iterator[tuple[str, MessageTransaction]]:
+    def rows(self) -> Iterator[PaymentRow]:
+        # Numbered here, where rows are read in order, not where they are screened: a worker
+        # process sees only its chunks, and a resumed run skips the rows committed before.
+        number = 0
         for (label, path), size in zip(self.files, self.sizes, strict=True):
             for item in read_payments(path, label):
-                yield label, item
+                number += 1
+                yield PaymentRow(number, label, item)
             self.bytes_read += size
 
 
@@ -297,14 +315,20 @@ def run_payments_batch(
     thresholds: Thresholds | None = None,
     on_progress: ProgressCallback | None = None,
     lists: list[str] | None = None,
+    scale: Scale | None = None,
 ) -> BatchSummary:
     """Screen every transaction of the payment files and directories; one record each, in order.
 
-    `screener` is called once the inputs are known to exist. The output appears (atomically)
-    only when every record is written. Raises `BatchUsageError`, `BatchInputError` (no input
-    file) or `BatchOutputError`; screener and database errors propagate, leaving no output.
+    `screener` is called once the inputs are known to exist. `scale` says how many processes
+    screen and whether the run can be resumed (`screening.batch.runner.Scale`); by default one
+    process, not resumable. The output appears (atomically) only when every record is
+    written. Raises `BatchUsageError`, `BatchInputError` (no input file), `BatchOutputError`
+    or `ResumeError` (the checkpoint does not fit: an input file or an option changed);
+    screener and database errors propagate, leaving no output (a resumable run keeps what it
+    committed).
     """
     started = time.perf_counter()
+    scale = scale or Scale()
     if not input_paths:
         raise BatchUsageError("no input: name payment files or directories")
     fmt = output_format(input_paths[0], output_path)
@@ -321,21 +345,41 @@ def run_payments_batch(
         notes=[f"read {count:,} file{'' if count == 1 else 's'}"],
     )
 
-    def row_screener() -> Callable[[tuple[str, MessageTransaction]], PaymentRecord]:
+    def row_screener() -> Callable[[PaymentRow], PaymentRecord]:
         active = screener()
-        numbered = 0
 
-        def screen(row: tuple[str, MessageTransaction]) -> PaymentRecord:
-            nonlocal numbered
-            numbered += 1
-            file, item = row
-            result = screen_message(item, file, active, profile, thresholds, lists)
-            return PaymentRecord(numbered, result)
+        def screen(row: PaymentRow) -> PaymentRecord:
+            result = screen_message(row.item, row.file, active, profile, thresholds, lists)
+            return PaymentRecord(row.number, result)
 
         return screen
 
-    sink = record_file(output_path, fmt, source, OUTPUT_COLUMNS)
-    return run(source, row_screener, sink, summary, on_progress, started=started)
+    identity = {
+        # The paths as given: the records' `file` labels are made from them.
+        "paths": [str(path) for path in input_paths],
+        "profile": profile.model_dump(mode="json"),
+        "thresholds": thresholds.model_dump() if thresholds else None,
+        "lists": lists,
+    }
+    sink, checkpoint = file_output(
+        output_path,
+        fmt,
+        source,
+        OUTPUT_COLUMNS,
+        scale,
+        [path for _, path in source.files],
+        identity,
+    )
+    return run(
+        source,
+        row_screener,
+        sink,
+        summary,
+        on_progress,
+        started=started,
+        scale=scale,
+        checkpoint=checkpoint,
+    )
 
 
 __all__ = [
@@ -344,6 +388,7 @@ __all__ = [
     "PaymentInput",
     "PaymentRecord",
     "PaymentResult",
+    "PaymentRow",
     "payment_files",
     "run_payments_batch",
     "screen_message",

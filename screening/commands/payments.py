@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from screening.batch.payments import run_payments_batch
+from screening.batch.runner import Scale
 from screening.commands.common import (
     batch_setup,
     db_option,
@@ -15,7 +16,7 @@ from screening.commands.common import (
     profile_option,
     screener_opener,
 )
-from screening.commands.progress import run_file_batch
+from screening.commands.progress import run_file_batch, scale_options
 
 
 @click.group("payments")
@@ -30,12 +31,15 @@ def payments() -> None:
 @output_option("Output file: .jsonl (one JSON object per transaction) or .csv.")
 @profile_option
 @lists_option
+@scale_options
 @db_option
 def payments_screen(
     input_paths: tuple[Path, ...],
     output_path: Path,
     profile_name: str | None,
     lists: list[str] | None,
+    workers: int,
+    resume: bool,
     db_url: str | None,
 ) -> None:
     """Screen every transaction of the payment files and directories PATH...; one result each.
@@ -52,14 +56,20 @@ def payments_screen(
     truncated XML, an MT without block 4...) gets decision `error` and a reason; the others go
     on. Formats and output: docs/payments.md.
 
+    --workers N screens in N processes (default: all cores) with the same output as one.
+    --resume writes a checkpoint as the run goes; after a kill, the same command with --resume
+    goes on from it. It is refused when an input file was added, removed or changed (path,
+    size, modification time, first MiB), or an option or the active lists changed.
+
     \b
     Example:
       coalition payments screen inbox/ pacs008.xml --out screened.jsonl --profile us_bank
 
     Exit codes: 0 every transaction screened; 1 an input path does not exist or holds no file,
-    the output cannot be written or no lists are loaded (no output file is left); 2 usage
-    error (bad option, unknown profile, output not .csv/.jsonl); 3 database problem (no output
-    file); 4 finished, but some records have decision `error`.
+    the output cannot be written, no lists are loaded (no output file is left) or --resume is
+    refused; 2 usage error (bad option, unknown profile, output not .csv/.jsonl); 3 database
+    problem (no output file; with --resume, what was committed is kept); 4 finished, but some
+    records have decision `error`.
     """
     profile, thresholds = batch_setup(input_paths, output_path, profile_name)
     run_file_batch(
@@ -73,5 +83,7 @@ def payments_screen(
             thresholds,
             on_progress,
             lists,
+            Scale(workers=workers, resume=resume),
         ),
+        resumable=resume,
     )

@@ -1,10 +1,11 @@
-"""SIGKILL `coalition batch --resume` and `tx screen --resume` at seeded random moments, run
-the same command again each time, and compare the final output with an uninterrupted run's:
-the same bytes, so no row was lost or written twice.
+"""SIGKILL `coalition batch --resume`, `tx screen --resume` and `payments screen --resume` at
+seeded random moments, run the same command again each time, and compare the final output with
+an uninterrupted run's: the same bytes, so no row was lost or written twice.
 
 Each kill lands on a run that resumed the previous one, so the kills spread over reading past
-committed rows, screening, committing and the final rename. The name batch runs
-with two worker processes, the transaction batch in one; the workers of a killed run must be
+committed rows, screening, committing and the final rename. The name batch and the payments
+(a directory of generated messages) run with two worker processes, the transaction batch in
+one; the workers of a killed run must be
 gone within seconds (they watch their parent), never screening on as orphans.
 """
 
@@ -18,10 +19,15 @@ from pathlib import Path
 from screening.batch.checkpoint import checkpoint_path, partial_path
 from tests.crash.customers import listed_names
 from tests.crash.kill import kill_at, moments, run
+from tests.screening.coalition.payments.support import MT103, PACS008, replaced, sample_text
 
 # Rows enough for several commits (one a second) against the UN list: measured, 4,000 rows
 # took 5.3 s with two workers on this 2-core host, 1.8 s of it screening.
 ROWS = 8000
+# Payment messages (one transaction each), enough for several commits: measured, 3,000 took
+# 2.6 to 8.4 s with two workers on this 2-core host (busy with other work), 1.8 to 7 s of it
+# screening; with a few hundred, most kills came before the first commit.
+MESSAGES = 3000
 KILLS = 3
 # Kills land in the last part of a normal run's duration: start-up (the first ~2 s here) is
 # what tests/crash/test_kill_batch.py covers, and a kill there leaves nothing to resume.
@@ -45,6 +51,20 @@ def _transactions_file(path: Path) -> Path:
     lines += [f"T{i},100.00,USD,Company Number{i} LLC,AE,854231" for i in range(ROWS)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _payments_inbox(folder: Path) -> Path:
+    """MESSAGES files: the real pacs.008 and MT103 in turn, every tenth creditor UN-listed."""
+    listed = listed_names(50)
+    samples = {"xml": (sample_text(PACS008), "<Nm>US Engines</Nm>", "<Nm>{}</Nm>")}
+    samples["fin"] = (sample_text(MT103), "1/US Engines", "1/{}")
+    folder.mkdir()
+    for i in range(MESSAGES):
+        suffix = "fin" if i % 2 else "xml"
+        text, old, new = samples[suffix]
+        name = listed[i % 50] if i % 10 == 0 else f"Company Number{i} LLC"
+        (folder / f"{i:05d}.{suffix}").write_text(replaced(text, old, new.format(name)), "utf-8")
+    return folder
 
 
 def _processes_naming(text: str) -> list[int]:
@@ -73,15 +93,19 @@ def test_killed_resumable_batches_finish_with_the_uninterrupted_output(
     store = tmp_path / "store.db"
     shutil.copyfile(book_template, store)
     db = f"sqlite:///{store}"
+    # Each: the command's arguments, and the records it writes.
     jobs = {
-        "batch": ["batch", str(_names_file(tmp_path / "names.csv")), "--workers", "2"],
-        "tx screen": [
-            *("tx", "screen", str(_transactions_file(tmp_path / "tx.csv"))),
-            "--workers",
-            "1",
-        ],
+        "batch": (["batch", str(_names_file(tmp_path / "names.csv")), "--workers", "2"], ROWS),
+        "tx screen": (
+            ["tx", "screen", str(_transactions_file(tmp_path / "tx.csv")), "--workers", "1"],
+            ROWS,
+        ),
+        "payments screen": (
+            ["payments", "screen", str(_payments_inbox(tmp_path / "inbox")), "--workers", "2"],
+            MESSAGES,
+        ),
     }
-    for seed, (name, job) in enumerate(jobs.items(), start=140):
+    for seed, (name, (job, records)) in enumerate(jobs.items(), start=140):
         reference = tmp_path / f"{name.replace(' ', '_')}.reference.jsonl"
         # The uninterrupted run: the output to compare with, and how long a run takes.
         duration = run([*job, "--out", str(reference), "--db", db], env)
@@ -112,6 +136,6 @@ def test_killed_resumable_batches_finish_with_the_uninterrupted_output(
         run(command, env)
         assert output.read_bytes() == reference.read_bytes(), f"{name}: output differs"
         assert not checkpoint_path(output).exists() and not partial_path(output).exists()
-        assert len(output.read_text(encoding="utf-8").splitlines()) == ROWS
+        assert len(output.read_text(encoding="utf-8").splitlines()) == records
         # The kills must have left something to resume, or this test proved nothing.
         assert resumable, f"{name}: no kill left a checkpoint"

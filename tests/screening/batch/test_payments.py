@@ -1,15 +1,20 @@
 """Payments through the batch runner (`screening.batch.payments`): which files a directory
-gives, one record per transaction in order, the Python API, and failures."""
+gives, one record per transaction in order, the Python API, failures, the same bytes from two
+worker processes as from one, and resumed runs (and the refusals when an input changed)."""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
 from screening import screen_payment as exported
+from screening.batch import runner
+from screening.batch.checkpoint import ResumeError, checkpoint_path, inputs_path, partial_path
 from screening.batch.errors import BatchError, BatchInputError, BatchUsageError
 from screening.batch.payments import (
     PaymentRecord,
@@ -18,7 +23,9 @@ from screening.batch.payments import (
     run_payments_batch,
     screen_payment,
 )
+from screening.batch.runner import Scale
 from screening.coalition.profiles import PRESETS, ProfileError
+from screening.matching.results import Query, ScreeningResult, Thresholds
 from screening.matching.screener import Screener
 from tests.screening.coalition.payments.support import (
     CASES,
@@ -26,9 +33,16 @@ from tests.screening.coalition.payments.support import (
     MT103,
     MX,
     PACS008,
+    UN_LISTED,
     full_lists_store,
+    replaced,
     sample_text,
 )
+
+GENERATED = 120  # messages, one transaction each
+MT_FILES = 18  # `ls ../shared/data/payments/mt | wc -l`
+# Chunks this small make 55 real transactions many chunks: two workers really run.
+TWO_WORKERS = Scale(workers=2, chunk_rows=8)
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +158,162 @@ def test_no_output_when_the_screener_cannot_open(tmp_path: Path) -> None:
     with pytest.raises(BatchError, match="no lists"):
         run_payments_batch([MX], out, no_lists, PRESETS["uk_bank"])
     assert list(tmp_path.iterdir()) == []
+
+
+# -- workers and resume ----------------------------------------------------------------------
+
+
+def generated_inbox(folder: Path, count: int = GENERATED) -> Path:
+    """`count` messages from the real pacs.008 and MT103, alternately, with the creditor named
+    anew: every seventh a UN-listed name, every eleventh message cut in half (unreadable)."""
+    pacs008, mt103 = sample_text(PACS008), sample_text(MT103)
+    for i in range(count):
+        name = UN_LISTED if i % 7 == 0 else f"Engines Number{i} Trading"
+        if i % 2:
+            text, suffix = replaced(mt103, "1/US Engines", f"1/{name}"), "fin"
+        else:
+            text, suffix = replaced(pacs008, "<Nm>US Engines</Nm>", f"<Nm>{name}</Nm>"), "xml"
+        text = text[: len(text) // 2] if i % 11 == 0 else text
+        (folder / f"{i:04d}.{suffix}").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:04d}.{suffix}").write_bytes(text.encode("utf-8"))
+    return folder
+
+
+def run_inputs(
+    screener: Any, inputs: Sequence[Path], out: Path, scale: Scale | None = None, **kw: Any
+) -> runner.BatchSummary:
+    profile = kw.pop("profile", PRESETS["uk_bank"])
+    return run_payments_batch(inputs, out, lambda: screener, profile, scale=scale, **kw)
+
+
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv"])
+def test_two_workers_write_the_bytes_of_one(screener: Screener, tmp_path: Path, out: str) -> None:
+    inbox = generated_inbox(tmp_path / "inbox")
+    inputs = [MX, MT, inbox]
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = run_inputs(screener, inputs, tmp_path / "one" / out, Scale(workers=1))
+    two = run_inputs(screener, inputs, tmp_path / "two" / out, TWO_WORKERS)
+    assert (tmp_path / "two" / out).read_bytes() == (tmp_path / "one" / out).read_bytes()
+    # 55 real transactions (counted in tests/.../payments/test_reader.py) + one per message.
+    assert one.rows == two.rows == 55 + GENERATED
+    assert (one.counts, one.errors) == (two.counts, two.errors)
+    # The generator's own counts: every eleventh message unreadable, every seventh listed
+    # (of those, 0 and 77 are also cut in half, so unreadable).
+    unreadable = len(range(0, GENERATED, 11))
+    listed = len([i for i in range(0, GENERATED, 7) if i % 11])
+    assert one.error == unreadable
+    assert one.counts["block"] >= listed
+    # "error in row N" numbers rows over the whole run, whichever process screened them.
+    assert [row for row, _ in two.errors] == [56 + i for i in range(0, GENERATED, 11)]
+    assert "2 worker processes (fork)" in " ".join(two.notes)
+
+
+class StopAfter:
+    """The real screener until its `stop`-th name query, then a database that went away."""
+
+    def __init__(self, screener: Screener, stop: int) -> None:
+        self.screener, self.stop, self.queries = screener, stop, 0
+
+    def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
+        self.queries += 1
+        if self.queries == self.stop:
+            raise RuntimeError("database went away")
+        return self.screener.screen_query(query, thresholds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.screener, name)
+
+
+@pytest.fixture
+def interrupted(
+    screener: Screener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Path], Path]:
+    """Inputs, and the output of a --resume run of them that failed part way."""
+    monkeypatch.setattr(runner, "COMMIT_EVERY_SECONDS", 0.0)  # a commit after every chunk
+    inputs = [generated_inbox(tmp_path / "inbox"), MT]
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(RuntimeError, match="database went away"):
+        run_inputs(StopAfter(screener, 150), inputs, output, Scale(resume=True))
+    assert 0 < json.loads(checkpoint_path(output).read_text(encoding="utf-8"))["rows"] < 100
+    return inputs, output
+
+
+FILES = GENERATED + MT_FILES  # of `interrupted`
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_run_resumes_to_the_bytes_of_an_uninterrupted_one(
+    screener: Screener, tmp_path: Path, interrupted: tuple[list[Path], Path], workers: int
+) -> None:
+    inputs, output = interrupted
+    committed = json.loads(checkpoint_path(output).read_text(encoding="utf-8"))["rows"]
+    scale = Scale(workers=workers, resume=True, chunk_rows=8)
+    summary = run_inputs(screener, inputs, output, scale)
+    reference = run_inputs(screener, inputs, tmp_path / "reference.jsonl")
+    assert output.read_bytes() == (tmp_path / "reference.jsonl").read_bytes()
+    assert (summary.rows, summary.counts, summary.errors) == (
+        reference.rows,
+        reference.counts,
+        reference.errors,
+    )
+    assert summary.resumed_rows == committed
+    assert not any(p(output).exists() for p in (checkpoint_path, partial_path, inputs_path))
+
+
+def refusal(screener: Screener, inputs: Sequence[Path], output: Path, **kw: Any) -> str:
+    with pytest.raises(ResumeError) as refused:
+        run_inputs(screener, inputs, output, Scale(resume=True), **kw)
+    # What was committed stays, for a resume with the inputs and options of the first run.
+    assert checkpoint_path(output).exists() and partial_path(output).exists()
+    return str(refused.value)
+
+
+def test_resume_is_refused_when_a_file_was_added(
+    screener: Screener, interrupted: tuple[list[Path], Path]
+) -> None:
+    inputs, output = interrupted
+    added = inputs[0] / "0500.fin"
+    added.write_bytes(MT103.read_bytes())
+    message = refusal(screener, inputs, output)
+    assert f"the input files changed ({FILES} then, {FILES + 1} now; new {added})" in message
+
+
+def test_resume_is_refused_when_a_file_is_gone_or_the_order_changed(
+    screener: Screener, interrupted: tuple[list[Path], Path]
+) -> None:
+    inputs, output = interrupted
+    reordered = refusal(screener, inputs[::-1], output)
+    assert f"the input files changed ({FILES} then, {FILES} now; their order)" in reordered
+    gone = inputs[0] / "0003.fin"
+    gone.unlink()
+    assert f"({FILES} then, {FILES - 1} now; no longer {gone})" in refusal(screener, inputs, output)
+
+
+def test_resume_is_refused_when_one_file_changed(
+    screener: Screener, interrupted: tuple[list[Path], Path]
+) -> None:
+    inputs, output = interrupted
+    changed = inputs[0] / "0100.xml"
+    text = changed.read_bytes()
+    changed.write_bytes(text.replace(b"Engines Number100", b"Engines Number101"))
+    assert f"{changed}'s content changed" in refusal(screener, inputs, output)
+    changed.write_bytes(text)  # the same bytes again, but written since
+    assert f"{changed} was modified since" in refusal(screener, inputs, output)
+    status = changed.stat()
+    checkpoint = json.loads(checkpoint_path(output).read_text(encoding="utf-8"))
+    os.utime(changed, ns=(status.st_atime_ns, status.st_mtime_ns - 10**9))
+    changed.write_bytes(text + b"\n")
+    assert f"{changed} changed size" in refusal(screener, inputs, output)
+    assert checkpoint["rows"] == json.loads(checkpoint_path(output).read_text())["rows"]
+
+
+def test_resume_is_refused_when_the_options_changed(
+    screener: Screener, interrupted: tuple[list[Path], Path]
+) -> None:
+    inputs, output = interrupted
+    message = refusal(screener, inputs, output, profile=PRESETS["us_bank"])
+    assert "the options changed (profile)" in message
+    assert "the options changed (lists)" in refusal(screener, inputs, output, lists=["un"])
+    same_files = [Path(os.path.relpath(inputs[0])), inputs[1]]  # other labels in the output
+    assert "the options changed (paths)" in refusal(screener, same_files, output)

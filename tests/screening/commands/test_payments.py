@@ -1,5 +1,6 @@
 """``coalition payments screen``: real samples with one injected change each, bad input, the
-output formats, exit codes and the summary (OFAC SDN, UK OFSI and UN loaded)."""
+output formats, exit codes and the summary (OFAC SDN, UK OFSI and UN loaded); --workers and
+--resume."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
+from screening.batch import runner
+from screening.batch.payments import run_payments_batch
+from screening.batch.runner import Scale
+from screening.coalition.profiles import PRESETS
+from screening.matching.results import Query, ScreeningResult, Thresholds
+from screening.matching.screener import Screener
 from tests.screening.coalition.payments.support import (
     BAD,
     CASES,
@@ -19,8 +26,12 @@ from tests.screening.coalition.payments.support import (
     PACS008,
     PAYMENTS,
     full_lists_store,
+    replaced,
     sample_text,
 )
+
+RESUME = Scale(resume=True)
+CLI_THRESHOLDS = Thresholds.from_environment()  # what the command passes
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +61,18 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_injected_cases_are_caught_and_name_their_field(
-    lists_db: tuple[str, Path], tmp_path: Path
-) -> None:
-    inbox = tmp_path / "inbox"
+def injected_inbox(inbox: Path) -> Path:
+    """The pacs.008 and the MT103 sample with each injected case, two files per case."""
     for number, (label, (_, _, edit_mx, edit_mt)) in enumerate(CASES.items()):
         write(inbox, f"{number}-{label}.xml", edit_mx(sample_text(PACS008)))
         write(inbox, f"{number}-{label}.fin", edit_mt(sample_text(MT103)))
+    return inbox
+
+
+def test_injected_cases_are_caught_and_name_their_field(
+    lists_db: tuple[str, Path], tmp_path: Path
+) -> None:
+    inbox = injected_inbox(tmp_path / "inbox")
     out = tmp_path / "out.jsonl"
     result = screen(lists_db[0], str(inbox), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -200,3 +216,72 @@ def test_help_shows_an_example() -> None:
     result = CliRunner().invoke(main, ["payments", "screen", "--help"])
     assert result.exit_code == 0
     assert "coalition payments screen inbox/ pacs008.xml --out screened.jsonl" in result.output
+
+
+def test_help_documents_workers_and_resume() -> None:
+    result = CliRunner().invoke(main, ["payments", "screen", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "--workers INTEGER RANGE" in text and "[default: (all cores); x>=1]" in text
+    assert "--resume Write a checkpoint as the run goes" in text
+    assert "It is refused when an input file was added, removed or changed" in text
+
+
+def test_workers_and_resume_write_the_bytes_of_a_plain_run(
+    lists_db: tuple[str, Path], tmp_path: Path
+) -> None:
+    inbox = injected_inbox(tmp_path / "inbox")
+    plain, scaled = tmp_path / "plain.csv", tmp_path / "scaled.csv"
+    inputs = [str(inbox), str(PAYMENTS / "mx"), str(PAYMENTS / "mt")]
+    assert screen(lists_db[0], *inputs, "--out", str(plain), "--workers", "1").exit_code == 0
+    result = screen(lists_db[0], *inputs, "--out", str(scaled), "--workers", "2", "--resume")
+    assert result.exit_code == 0, result.output
+    assert scaled.read_bytes() == plain.read_bytes()
+    # 10 injected + 55 real transactions (tests/.../payments/test_reader.py).
+    assert "65 transactions: block 8, review 2," in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "plain.csv", "scaled.csv"]
+
+
+class FailsAtStop:
+    """The real screener, but the name STOP fails it, as a database that went away."""
+
+    def __init__(self, screener: Screener) -> None:
+        self.screener = screener
+
+    def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
+        if query.name == "STOP":
+            raise RuntimeError("database went away")
+        return self.screener.screen_query(query, thresholds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.screener, name)
+
+
+def test_a_resume_after_an_input_changed_is_refused_with_exit_1(
+    lists_db: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "COMMIT_EVERY_SECONDS", 0.0)  # a commit after every row
+    inbox = tmp_path / "inbox"
+    write(inbox, "a.fin", sample_text(MT103))
+    write(inbox, "b.fin", replaced(sample_text(MT103), "1/US Engines", "1/STOP"))
+    out = tmp_path / "out.jsonl"
+    failing = FailsAtStop(Screener.open(lists_db[0], index_dir=lists_db[1]))
+    with pytest.raises(RuntimeError, match="database went away"):
+        run_payments_batch(
+            [inbox], out, lambda: failing, PRESETS["uk_bank"], CLI_THRESHOLDS, scale=RESUME
+        )
+    added = write(inbox, "c.fin", sample_text(MT103))
+    refused = screen(lists_db[0], str(inbox), "--out", str(out), "--resume")
+    assert refused.exit_code == 1, refused.output
+    assert "cannot resume the interrupted run: the input files changed (2 then, 3 now;" in (
+        " ".join(refused.output.split())
+    )
+    assert added.name in refused.output and "Traceback" not in refused.output
+    added.unlink()
+    resumed = screen(lists_db[0], str(inbox), "--out", str(out), "--resume", "--workers", "1")
+    assert resumed.exit_code == 0, resumed.output
+    assert "resumed after row 1 of an interrupted run" in resumed.output
+    assert [(Path(r["file"]).name, r["decision"]) for r in records(out)] == [
+        ("a.fin", "clear"),
+        ("b.fin", "clear"),
+    ]
