@@ -7,7 +7,7 @@ reference number (``IdentifierType.UN_REFERENCE``: the UN list's own REFERENCE_N
 UK's "UN Ref", MOF's 国連参照番号, the EU's unitedNationId; OFAC, Canada, Australia, METI and
 the CSL store none), written alike after upper-casing and dropping spaces and a final dot.
 
-Circularity: the linker (`screening.matching.index._link_parties`) itself links on a shared
+Circularity: the linker (`screening.matching.party_links.link_parties`) itself links on a shared
 UN reference, so its links measured against that gold standard are right by construction.
 This benchmark therefore builds the index a second time from the same entities **with every
 UN reference removed** and measures the links the other evidence makes (other identifiers,

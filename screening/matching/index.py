@@ -10,9 +10,11 @@ names instead of all of them:
 - identifiers (IMO, passport, BIC ...) by normalised value.
 
 Candidates are ranked by the summed rarity of the query words that reached them and only the
-best are scored in full. Word rarities (inverse document frequency) are kept here too. The
-index is built once per set of active list versions and persisted (pickle, in the user cache
-directory) so a CLI spot check loads it in well under a second.
+best are scored in full; a query written with initials (S. KHAN) also gets the best names that
+have a word starting with each initial, which a common surname would otherwise push out. Word
+rarities (inverse document frequency) are kept here too. The index is built once per set of
+active list versions and persisted (pickle, in the user cache directory, in a flat layout) so a
+CLI spot check loads it in a fraction of a second.
 
 The cache is keyed on what the versions are (id, dataset, file hash, load time), not on the
 database URL and ids alone: a re-created or restored database reuses version ids, and an index
@@ -25,31 +27,37 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import heapq
+import itertools
 import json
 import math
+import operator
 import os
 import pickle
 import tempfile
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+import numpy as np
+import numpy.typing as npt
 import platformdirs
 
-from lists.model import Entity, IdentifierType, NameKind, PartialDate, Schema, Source
+from lists.model import IdentifierType, PartialDate, Schema, Source
 from lists.values import identifiers as values_identifiers
 from screening import settings
 from screening.matching.normalize import Token, TokenKind, joined, tokenize
+from screening.matching.party_links import link_parties
 from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
 # 9: equal names share one token tuple (the screener scores each distinct name once a query);
 #    crypto addresses keep their case where their encoding is case-sensitive.
-INDEX_FORMAT = 9
+# 10: flat persisted layout (posting keys in lazily read buckets, entities by column), the
+#    first letters of each name's words (initials).
+INDEX_FORMAT = 10
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -61,20 +69,15 @@ REACHED_CACHE = 8192
 # A word on more than this share of the indexed names is generic (declared by the generic-words
 # feature, `screening.matching.features.names`).
 GENERIC_SHARE = 0.002
-
-# Identifier types that identify one party: shared values link list entries across sources.
-LINKING_IDENTIFIERS = frozenset(
-    {
-        IdentifierType.IMO,
-        IdentifierType.PASSPORT,
-        IdentifierType.NATIONAL_ID,
-        IdentifierType.TAX_ID,
-        IdentifierType.BIC,
-        IdentifierType.UN_REFERENCE,
-        IdentifierType.CRYPTO_ADDRESS,
-        IdentifierType.MMSI,
-    }
-)
+# A query with initials also gets up to this many of the best reached names that have a word
+# starting with each of its initials (NIKOLAEVA V: among hundreds of NIKOLAEVAs, the ones with a
+# V-word), besides the names the rarity ranking chose.
+INITIALS_CANDIDATES = 20
+# Posting keys are grouped by their first letters, and a group's lookup table is made the first
+# time a query needs it: a spot check then hashes a few hundred of the 300,000 keys, not all.
+KEY_BUCKET_PREFIX = 4
+# Letters and digits a word can start with, as bits of a name's `first_letters` mask.
+_FIRST_LETTER_BITS = {c: 1 << i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
 
 
 def normalize_identifier(value: str, kind: str | None = None) -> str:
@@ -127,6 +130,44 @@ class IndexedEntity(NamedTuple):
     listed_on: dt.date | None = None
 
 
+class IndexableEntity(Protocol):
+    """What the index reads of a listed entity: a `lists.model.Entity`, or the lighter
+    `screening.store.store.IndexDocument` the store reads for a build."""
+
+    @property
+    def source(self) -> Source: ...
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def entry_id(self) -> str: ...
+    @property
+    def schema_(self) -> Schema: ...
+    @property
+    def primary_name(self) -> str: ...
+    @property
+    def names(self) -> Sequence[Any]: ...  # .full, .kind (NameKind)
+    @property
+    def birth_dates(self) -> Sequence[PartialDate]: ...
+    @property
+    def nationalities(self) -> Sequence[str]: ...
+    @property
+    def citizenships(self) -> Sequence[str]: ...
+    @property
+    def countries(self) -> Sequence[str]: ...
+    @property
+    def addresses(self) -> Sequence[Any]: ...  # .country
+    @property
+    def identifiers(self) -> Sequence[Any]: ...  # .type (IdentifierType), .value
+    @property
+    def programs(self) -> Sequence[str]: ...
+    @property
+    def listed_on(self) -> dt.date | None: ...
+
+
+IdArray = npt.NDArray[np.int32]
+_NO_NAMES: IdArray = np.zeros(0, dtype=np.int32)
+
+
 @dataclass
 class NameIndex:
     version_key: str
@@ -134,81 +175,163 @@ class NameIndex:
     built_from: tuple[VersionIdentity, ...] = ()
     entities: list[IndexedEntity] = field(default_factory=list)
     names: list[IndexedName] = field(default_factory=list)
-    # Posting lists, flattened: key -> i, names flat[offsets[i]:offsets[i + 1]]. One array
-    # instead of 200,000 lists is what lets the persisted index load in a tenth of a second.
-    posting_keys: dict[str, int] = field(default_factory=dict)
-    posting_flat: array[int] = field(default_factory=lambda: array("i"))
-    posting_offsets: array[int] = field(default_factory=lambda: array("i", [0]))
+    # Posting lists, flattened: key -> slot, names flat[offsets[slot]:offsets[slot + 1]] (one
+    # array instead of 300,000 lists). The keys are kept by bucket (`KEY_BUCKET_PREFIX`), each
+    # bucket's keys joined in one string with their slots, and read into a dict when a query
+    # first needs them: hashing every key is what made loading the index slow.
+    key_buckets: dict[str, tuple[str, array[int]]] = field(default_factory=dict)
+    posting_flat: IdArray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    posting_offsets: IdArray = field(default_factory=lambda: np.zeros(1, dtype=np.int32))
     identifiers: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
-    name_weights: array[float] = field(default_factory=lambda: array("d"))
+    name_weights: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    # Per name, a bit for each letter or digit one of its words starts with (initials).
+    first_letters: npt.NDArray[np.uint64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint64)
+    )
     groups: dict[int, list[int]] = field(default_factory=dict)
     links: dict[int, dict[int, str]] = field(default_factory=dict)
     unknown_weight: float = 1.0
     generic_below: float = 0.0
     # The names each recent query word reached (see `reached`); not persisted.
-    _reached: dict[Token, array[int]] = field(default_factory=dict, repr=False, compare=False)
+    _reached: dict[Token, IdArray] = field(default_factory=dict, repr=False, compare=False)
+    # The key buckets read so far (see `key_buckets`); not persisted.
+    _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_reached", None)
+        state.pop("_key_slots", None)
+        state["format"] = INDEX_FORMAT
+        # Entities by column, the enums by value: a pickled enum member is a call to its class,
+        # 40,000 of them a noticeable part of the load.
+        state["entities"] = [
+            [e.source.value for e in self.entities],
+            [e.schema.value for e in self.entities],
+            *zip(*map(_plain_entity_fields, self.entities), strict=True),
+        ]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        if state.pop("format", None) != INDEX_FORMAT:
+            raise ValueError("an index of another layout")  # `load` then builds a new one
+        columns: list[list[Any]] = state.pop("entities")  # type: ignore[assignment]
         self.__dict__.update(state)
         self._reached = {}
+        self._key_slots = {}
+        self.entities = []
+        if columns and columns[0]:
+            sources = map(Source._value2member_map_.__getitem__, columns[0])
+            schemas = map(Schema._value2member_map_.__getitem__, columns[1])
+            plain = dict(zip(_PLAIN_ENTITY_FIELDS, columns[2:], strict=True))
+            self.entities = list(
+                map(
+                    IndexedEntity._make,
+                    zip(
+                        sources,
+                        plain[1],
+                        plain[2],
+                        schemas,
+                        *(plain[i] for i in _PLAIN_ENTITY_FIELDS[2:]),
+                        strict=True,
+                    ),
+                )
+            )
 
     # -- retrieval ---------------------------------------------------------------------------
 
-    def posting(self, key: str) -> Sequence[int]:
-        slot = self.posting_keys.get(key)
+    def posting(self, key: str) -> list[int]:
+        """The names that have this key (name ids, ascending)."""
+        return self._posting(key).tolist()  # type: ignore[no-any-return]
+
+    def _posting(self, key: str) -> IdArray:
+        prefix = key[:KEY_BUCKET_PREFIX]
+        slots = self._key_slots.get(prefix)
+        if slots is None:
+            keys, numbers = self.key_buckets.get(prefix, ("", array("i")))
+            slots = dict(zip(keys.split("\n"), numbers, strict=False)) if keys else {}
+            self._key_slots[prefix] = slots
+        slot = slots.get(key)
         if slot is None:
-            return ()
+            return _NO_NAMES
         return self.posting_flat[self.posting_offsets[slot] : self.posting_offsets[slot + 1]]
 
-    def set_postings(self, postings: dict[str, list[int]]) -> None:
-        self.posting_keys = {}
-        self.posting_flat = array("i")
-        self.posting_offsets = array("i", [0])
-        for slot, (key, names) in enumerate(postings.items()):
-            self.posting_keys[key] = slot
-            self.posting_flat.extend(names)
-            self.posting_offsets.append(len(self.posting_flat))
+    def set_postings(
+        self, keys: Sequence[str], key_of_pair: IdArray, name_of_pair: IdArray
+    ) -> None:
+        """Postings from (key id, name id) pairs, `keys[key id]` the key; each list ascending."""
+        order = np.argsort(key_of_pair, kind="stable")  # stable: names stay ascending
+        self.posting_flat = name_of_pair[order].astype(np.int32)
+        counts = np.bincount(key_of_pair, minlength=len(keys))
+        self.posting_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+        buckets: dict[str, tuple[list[str], array[int]]] = {}
+        for slot, key in enumerate(keys):
+            if "\n" in key:
+                raise ValueError(f"index key with a line break: {key!r}")  # folded text has none
+            bucket = buckets.get(key[:KEY_BUCKET_PREFIX])
+            if bucket is None:
+                bucket = buckets[key[:KEY_BUCKET_PREFIX]] = ([], array("i"))
+            bucket[0].append(key)
+            bucket[1].append(slot)
+        self.key_buckets = {prefix: ("\n".join(k), s) for prefix, (k, s) in buckets.items()}
+        self._key_slots = {}
 
-    def candidates(self, tokens: Sequence[Token], limit: int) -> list[int]:
-        """Name ids most likely to match, best first (by summed weight of the words that met)."""
-        scores: dict[int, float] = {}
-        get = scores.get
+    def candidates(
+        self, tokens: Sequence[Token], limit: int, by_initials: bool = True
+    ) -> list[int]:
+        """Name ids most likely to match, best first (by summed weight of the words that met).
+
+        With initials in the query (and `by_initials`: a person's name, where one letter is a
+        given name's initial, not a company's S C or a list's K), the best names (up to
+        INITIALS_CANDIDATES) that have a word starting with each initial follow, when the
+        ranking left them out.
+        """
+        reached: list[IdArray] = []
+        weights: list[float] = []
         for token in tokens:
             if token.kind == TokenKind.LEGAL_FORM:
                 continue
-            weight = self.weights.get(token.phonetic, self.unknown_weight)
-            for name_id in self.reached(token):
-                scores[name_id] = get(name_id, 0.0) + weight
+            reached.append(self.reached(token))
+            weights.append(self.weights.get(token.phonetic, self.unknown_weight))
         together = joined(tuple(tokens))
         if len(together) >= 6:
             # GAZPROM BANK meets GAZPROMBANK (a one-word name) and the reverse (j: keys).
             for key in ("j:" + together, "t:" + together):
-                for name_id in self.posting(key):
-                    scores[name_id] = scores.get(name_id, 0.0) + 2 * self.unknown_weight
-        # Rank like the final score will: the weight met, shared out over both names' weight
-        # (a Dice coefficient), so a short name that holds all the query's words comes first.
+                reached.append(self._posting(key))
+                weights.append(2 * self.unknown_weight)
         query_weight = sum(
             self.weights.get(t.phonetic, self.unknown_weight)
             for t in tokens
             if t.kind == TokenKind.WORD
         )
-        name_weight = self.name_weights
-        ranked = heapq.nlargest(
-            limit,
-            [
-                (met / (query_weight + name_weight[name_id] + 1e-9), name_id)
-                for name_id, met in scores.items()
-            ],
-        )
-        return [name_id for _, name_id in ranked]
+        ranked = self._ranked(reached, weights, query_weight)
+        chosen: list[int] = ranked[:limit].tolist()
+        initials = [t.text[0] for t in tokens if t.kind == TokenKind.INITIAL]
+        if not (by_initials and initials):
+            return chosen
+        needed = 0
+        for letter in initials:
+            needed |= _FIRST_LETTER_BITS.get(letter, 0)
+        pool = ranked[limit:]
+        has_all = (self.first_letters[pool] & np.uint64(needed)) == np.uint64(needed)
+        chosen += pool[has_all][:INITIALS_CANDIDATES].tolist()
+        return chosen
 
-    def reached(self, token: Token) -> Sequence[int]:
+    def _ranked(self, reached: list[IdArray], weights: list[float], query_weight: float) -> IdArray:
+        """The reached names, best first: the weight each met, shared out over both names'
+        weight (a Dice coefficient, like the final score: a short name that holds all the
+        query's words comes first); the higher name id first among equals."""
+        ids = np.concatenate(reached) if reached else _NO_NAMES
+        if not len(ids):
+            return _NO_NAMES
+        # The weight met per name, summed in the order of the query's words (as a dict would:
+        # the same floating-point sums, hence the same ranking).
+        met_names, position = np.unique(ids, return_inverse=True)
+        met = np.bincount(position, weights=np.repeat(np.array(weights), [len(r) for r in reached]))
+        rank = met / (query_weight + self.name_weights[met_names] + 1e-9)
+        return met_names[np.lexsort((met_names, rank))[::-1]]
+
+    def reached(self, token: Token) -> IdArray:
         """The names one query word reaches through its keys (remembered: words recur)."""
         found = self._reached.get(token)
         if found is None:
@@ -218,22 +341,18 @@ class NameIndex:
             self._reached[token] = found
         return found
 
-    def _reach(self, token: Token) -> array[int]:
-        reached: set[int] = set()
+    def _reach(self, token: Token) -> IdArray:
         keys = _query_keys(token)
         exact_keys = keys[:2]  # t:phonetic, t:text
-        for key in exact_keys:
-            posting = self.posting(key)
-            if len(posting) <= MAX_POSTING:
-                reached.update(posting)
+        postings = [p for p in map(self._posting, exact_keys) if 0 < len(p) <= MAX_POSTING]
+        reached = np.unique(np.concatenate(postings)) if postings else _NO_NAMES
         # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
         # neighbours would only add thousands of weak candidates.
         if len(reached) <= COMMON_WORD_REACH:
-            for key in keys[2:]:
-                posting = self.posting(key)
-                if len(posting) <= MAX_POSTING:
-                    reached.update(posting)
-        return array("i", reached)
+            postings += [p for p in map(self._posting, keys[2:]) if 0 < len(p) <= MAX_POSTING]
+            if postings:
+                reached = np.unique(np.concatenate(postings))
+        return reached
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value, kind)), [])
@@ -263,10 +382,17 @@ class NameIndex:
                 index = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
+        except (KeyError, TypeError, ValueError):
+            return None  # a file of another layout (an older format under a colliding name)
         finally:
             if gc_was_enabled:
                 gc.enable()
         return index if isinstance(index, NameIndex) else None
+
+
+# The IndexedEntity fields persisted as they are (by position); source and schema go by value.
+_PLAIN_ENTITY_FIELDS = (1, 2, 4, 5, 6, 7, 8, 9, 10)
+_plain_entity_fields = operator.itemgetter(*_PLAIN_ENTITY_FIELDS)
 
 
 def default_index_dir() -> Path:
@@ -336,7 +462,7 @@ def _deletions(word: str) -> set[str]:
 
 
 def build_index(
-    entities: Iterable[tuple[int, Entity]],
+    entities: Iterable[tuple[int, IndexableEntity]],
     key: str,
     progress: object = None,
     built_from: tuple[VersionIdentity, ...] = (),
@@ -346,62 +472,84 @@ def build_index(
     `built_from` records the versions the pairs come from (`identities`).
     """
     index = NameIndex(version_key=key, built_from=built_from)
-    postings: dict[str, list[int]] = defaultdict(list)
+    # Every (key, name) pair, the key by number: sorted once into posting lists at the end
+    # (a list per key, appended to a million times, took most of the build).
+    key_ids: dict[str, int] = {}
+    key_of_pair = array("i")
+    name_of_pair = array("i")
+    first_letters: list[int] = []
     # One object per distinct token, shared by every name that has it (smaller, faster cache).
     token_pool: dict[Token, Token] = {}
     # ... and one tuple per distinct name: the screener scores each once per query.
     name_pool: dict[tuple[Token, ...], tuple[Token, ...]] = {}
-    # The keys of each distinct word, made once (a word recurs on thousands of names).
-    keys_of: dict[Token, list[str]] = {}
+    # The key numbers of each distinct word, made once (a word recurs on thousands of names).
+    keys_of: dict[Token, list[int]] = {}
+    # Names recur across lists (one party on the OFAC, UK and UN lists): tokenized once.
+    tokenized: dict[tuple[str, Schema], tuple[Token, ...]] = {}
     document_frequency: Counter[str] = Counter()
     for version_id, entity in entities:
         entity_id = len(index.entities)
         index.entities.append(_indexed_entity(version_id, entity))
         seen_names: set[str] = set()
         for name in entity.names:
-            tokens = tuple(token_pool.setdefault(t, t) for t in tokenize(name.full, entity.schema_))
-            tokens = name_pool.setdefault(tokens, tokens)
+            tokens = tokenized.get((name.full, entity.schema_))
+            if tokens is None:
+                tokens = tuple(
+                    token_pool.setdefault(t, t) for t in tokenize(name.full, entity.schema_)
+                )
+                tokens = tokenized[name.full, entity.schema_] = name_pool.setdefault(tokens, tokens)
             signature = " ".join(t.text for t in tokens)
             if not tokens or signature in seen_names:
                 continue
             seen_names.add(signature)
             name_id = len(index.names)
             index.names.append(IndexedName(entity_id, name.full, name.kind.value, tokens))
-            keys: set[str] = set()
+            keys: set[int] = set()
+            letters = 0
             for token in tokens:
                 if token.kind == TokenKind.WORD:
                     token_keys = keys_of.get(token)
                     if token_keys is None:
-                        token_keys = keys_of[token] = _token_keys(token)
+                        token_keys = keys_of[token] = [
+                            key_ids.setdefault(k, len(key_ids)) for k in _token_keys(token)
+                        ]
                     keys.update(token_keys)
+                if token.kind != TokenKind.LEGAL_FORM:
+                    letters |= _FIRST_LETTER_BITS.get(token.text[0], 0)
+            first_letters.append(letters)
             words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
             if len(words) > 1:
-                keys.add("j:" + joined(words))
-            for key_ in keys:
-                postings[key_].append(name_id)
+                keys.add(key_ids.setdefault("j:" + joined(words), len(key_ids)))
+            key_of_pair.extend(keys)
+            name_of_pair.extend(itertools.repeat(name_id, len(keys)))
             document_frequency.update({t.phonetic for t in tokens if t.kind == TokenKind.WORD})
         for pair in index.entities[entity_id].identifiers:
             index.identifiers.setdefault(pair, []).append(entity_id)
-    index.set_postings(postings)
+    index.set_postings(
+        list(key_ids),
+        np.frombuffer(key_of_pair, dtype=np.int32),
+        np.frombuffer(name_of_pair, dtype=np.int32),
+    )
+    index.first_letters = np.array(first_letters, dtype=np.uint64)
     total = max(len(index.names), 1)
     index.weights = {
         word: math.log((total + 1) / (count + 0.5)) for word, count in document_frequency.items()
     }
     index.unknown_weight = math.log((total + 1) / 0.5)
-    index.name_weights = array(
-        "d",
-        (
+    index.name_weights = np.array(
+        [
             sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == TokenKind.WORD)
             for name in index.names
-        ),
+        ],
+        dtype=np.float64,
     )
     # Words on more than GENERIC_SHARE of names (BANK, AL, TRADING, MOHAMMED ...) are generic.
     index.generic_below = math.log((total + 1) / (GENERIC_SHARE * total + 0.5))
-    _link_parties(index)
+    link_parties(index)
     return index
 
 
-def _indexed_entity(version_id: int, entity: Entity) -> IndexedEntity:
+def _indexed_entity(version_id: int, entity: IndexableEntity) -> IndexedEntity:
     countries = set(entity.nationalities) | set(entity.citizenships) | set(entity.countries)
     countries |= {a.country for a in entity.addresses if a.country}
     identifiers = {
@@ -428,77 +576,3 @@ def _indexed_entity(version_id: int, entity: Entity) -> IndexedEntity:
 def _listed_date(date: PartialDate) -> ListedDate:
     years = date.years()
     return ListedDate(years.start, years.stop - 1, date.as_date(), date.text or str(date.year))
-
-
-def _link_parties(index: NameIndex) -> None:
-    """Link entries of different lists that are one party.
-
-    Evidence: a shared identifier of a LINKING type (UN reference, IMO, passport, BIC ...), or
-    the same full name (not a weak alias) with, for people, a shared birth year, and for
-    organizations and vessels a name of at least two words.
-    """
-    links: dict[int, dict[int, str]] = defaultdict(dict)
-
-    def link(a: int, b: int, why: str) -> None:
-        if a != b and index.entities[a].source != index.entities[b].source:
-            links[a].setdefault(b, why)
-            links[b].setdefault(a, why)
-
-    for (kind, value), holders in index.identifiers.items():
-        if kind in LINKING_IDENTIFIERS and 1 < len(holders) <= 20:
-            for a in holders:
-                for b in holders:
-                    link(a, b, f"same {kind} {value}")
-    by_name: dict[str, set[int]] = defaultdict(set)
-    for name in index.names:
-        if name.kind == NameKind.WEAK_ALIAS:
-            continue
-        words = [t.text for t in name.tokens if t.kind != TokenKind.LEGAL_FORM]
-        if len(words) >= 2:
-            by_name[" ".join(sorted(words))].add(name.entity)
-    for name_key, namesakes in by_name.items():
-        if not 1 < len(namesakes) <= 20:
-            continue
-        for a in namesakes:
-            for b in namesakes:
-                if a >= b:
-                    continue
-                ea, eb = index.entities[a], index.entities[b]
-                if ea.source == eb.source or (ea.schema is Schema.PERSON) != (
-                    eb.schema is Schema.PERSON
-                ):
-                    continue
-                if ea.schema is Schema.PERSON:
-                    years_a = {
-                        y for d in ea.birth_dates for y in range(d.first_year, d.last_year + 1)
-                    }
-                    years_b = {
-                        y for d in eb.birth_dates for y in range(d.first_year, d.last_year + 1)
-                    }
-                    if not years_a & years_b:
-                        continue
-                    link(a, b, f"same name {name_key!r} and birth year")
-                else:
-                    link(a, b, f"same name {name_key!r}")
-    # Links are transitive (UN ref links UK to UN, a name and birth year link UN to OFAC):
-    # every member of a connected group points to every other, with the direct reason or a
-    # note that the link goes through other entries.
-    component: dict[int, int] = {}
-    for start in links:
-        if start in component:
-            continue
-        stack: list[int] = [start]
-        members: list[int] = []
-        component[start] = start
-        while stack:
-            node = stack.pop()
-            members.append(node)
-            for neighbour in links[node]:
-                if neighbour not in component:
-                    component[neighbour] = start
-                    stack.append(neighbour)
-        for a in members:
-            for b in members:
-                if a != b and index.entities[a].source != index.entities[b].source:
-                    links[a].setdefault(b, "linked through other listed entries")
-    index.links = dict(links)

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from lists.model import Entity, PartialDate, Schema, Source
+from lists.model import PartialDate, Schema, Source
 from lists.values.countries import to_iso2
 from lists.values.dates import parse_partial_date
 from screening.matching import textscan
@@ -53,6 +53,7 @@ from screening.matching.results import (
     Thresholds,
 )
 from screening.store import ListStore, VersionInfo
+from screening.store.store import IndexDocument
 
 # Candidate names scored in full per query; the retrieval ranks by the rarity of words met.
 CANDIDATES = 20
@@ -158,10 +159,12 @@ class Screener:
             gc.freeze()
         return True
 
-    def _stored_entities(self, versions: Iterable[VersionInfo]) -> Iterator[tuple[int, Entity]]:
+    def _stored_entities(
+        self, versions: Iterable[VersionInfo]
+    ) -> Iterator[tuple[int, IndexDocument]]:
         for version in versions:
-            for entity in self.store.entities(version.id):
-                yield version.id, entity
+            for document in self.store.index_documents(version.id):
+                yield version.id, document
 
     # -- screening -----------------------------------------------------------------------------
 
@@ -219,7 +222,9 @@ class Screener:
         # Initials reach no candidates themselves: look further down the surname's list.
         initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
         limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
-        for name_id in index.candidates(facts.tokens, limit):
+        # A person's initials, not a company's single letters (S C DE R L), widen the search.
+        by_initials = facts.schema is None or facts.schema is Schema.PERSON
+        for name_id in index.candidates(facts.tokens, limit, by_initials):
             candidate_entities.setdefault(index.names[name_id].entity, []).append(name_id)
         for kind, value in facts.identifiers:
             for entity_id in index.by_identifier(kind, value):

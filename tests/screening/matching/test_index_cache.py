@@ -154,3 +154,75 @@ def test_key_is_what_the_versions_are(monkeypatch: pytest.MonkeyPatch) -> None:
     assert version_key([naive, base[1]]) == key
     monkeypatch.setattr(index_module, "INDEX_FORMAT", index_module.INDEX_FORMAT + 1)
     assert version_key(base) != key
+
+
+# -- the index's own layout (format 10) -----------------------------------------------------
+
+
+def _all_postings(index: NameIndex) -> dict[str, list[int]]:
+    return {
+        key: index.posting(key)
+        for keys, _slots in index.key_buckets.values()
+        for key in keys.split("\n")
+    }
+
+
+def _same_index(a: NameIndex, b: NameIndex) -> None:
+    assert a.entities == b.entities
+    assert [type(e.source) for e in a.entities] == [type(e.source) for e in b.entities]
+    assert a.names == b.names
+    assert _all_postings(a) == _all_postings(b)
+    assert a.first_letters.tolist() == b.first_letters.tolist()
+    assert a.name_weights.tolist() == b.name_weights.tolist()
+    assert (a.weights, a.identifiers, a.links) == (b.weights, b.identifiers, b.links)
+    assert (a.unknown_weight, a.generic_below) == (b.unknown_weight, b.generic_below)
+
+
+def test_the_light_read_path_indexes_like_whole_entities(db_url: str, shared_lists: Path) -> None:
+    # The store reads only what the index needs (`ListStore.index_documents`, the document
+    # cast to text: JSON on SQLite, JSONB on PostgreSQL); the index is the one whole entities
+    # make, key for key.
+    store = _loaded(db_url, shared_lists, UN)
+    assert store.load(open_list(shared_lists / OTHER_LIST)).status == "loaded"
+    versions = store.active_versions()
+    whole = index_module.build_index(
+        ((v.id, e) for v in versions for e in store.entities(v.id)), "whole"
+    )
+    light = index_module.build_index(
+        ((v.id, d) for v in versions for d in store.index_documents(v.id)), "light"
+    )
+    assert len(light.entities) == sum(v.entity_count for v in versions)
+    _same_index(whole, light)
+    store.engine.dispose()
+
+
+def test_the_persisted_index_loads_as_built(tmp_path: Path, shared_lists: Path) -> None:
+    store = _loaded(f"sqlite:///{tmp_path / 'lists.db'}", shared_lists, UN)
+    screener = Screener(store, index_dir=tmp_path / "index")
+    built = screener.index
+    path = index_path(tmp_path / "index", store.active_versions())
+    loaded = NameIndex.load(path)
+    assert loaded is not None
+    _same_index(built, loaded)
+    # The UN list: entities with birth dates, countries and identifiers survive.
+    assert any(e.birth_dates for e in loaded.entities)
+    assert any(e.countries for e in loaded.entities)
+    assert any(e.identifiers for e in loaded.entities)
+    tokens = built.names[7].tokens
+    assert loaded.candidates(tokens, 20) == built.candidates(tokens, 20)
+
+
+def test_a_cache_file_of_the_older_layout_is_not_used(
+    tmp_path: Path, shared_lists: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Format 9 pickled the index's attributes as they were (entities as tuples, one dict of
+    # keys): such a file, under the name a new index would have, must not load.
+    store = _loaded(f"sqlite:///{tmp_path / 'lists.db'}", shared_lists, UN_SAMPLE)
+    index = Screener(store, index_dir=tmp_path / "index").index
+    path = tmp_path / "old.pickle"
+    monkeypatch.setattr(NameIndex, "__getstate__", lambda self: dict(self.__dict__))
+    index.save(path)
+    monkeypatch.undo()
+    assert NameIndex.load(path) is None
+    path.write_bytes(b"not a pickle")
+    assert NameIndex.load(path) is None

@@ -6,10 +6,15 @@
 - Screening with the bound gives exactly the answers of screening without it, on real lists.
 - The persisted index keeps one token tuple per distinct name (the per-query name-score memo
   relies on it) and does not persist the cache of reached names.
+- The vectorised candidate ranking orders names exactly as the summing dict and `heapq.nlargest`
+  it replaced (kept here as the reference).
+- A query with initials reaches a name its common surname would push out of the ranking.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,13 +22,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lists import open_list
+from lists.model import Schema, Source
 from screening import Screener
 from screening.matching import screener as screener_module
 from screening.matching.algorithm import name_score
 from screening.matching.features.names import align_words, alignment_ceiling
-from screening.matching.index import NameIndex
-from screening.matching.normalize import Token, TokenKind, phonetic, skeleton
+from screening.matching.index import INITIALS_CANDIDATES, NameIndex, build_index
+from screening.matching.normalize import Token, TokenKind, joined, phonetic, skeleton, tokenize
 from screening.store import ListStore
+from screening.store.store import DocumentName, IndexDocument
 
 _WORDS = st.text(alphabet="abdehikmnorsty", min_size=1, max_size=7)
 _KINDS = st.sampled_from([TokenKind.WORD, TokenKind.WORD, TokenKind.LEGAL_FORM])
@@ -143,3 +150,80 @@ def test_the_persisted_index_shares_name_tuples_and_forgets_reached_names(
         shared += first != id(name.tokens)
     assert shared == 0  # equal names are one tuple
     assert len(by_tokens) < len(loaded.names)  # and the UN list has equal names (aliases)
+
+
+def _reference_ranking(index: NameIndex, tokens: Sequence[Token], limit: int) -> list[int]:
+    """The candidate ranking as it was written before numpy: a dict of summed weights."""
+    scores: dict[int, float] = {}
+    for token in tokens:
+        if token.kind == TokenKind.LEGAL_FORM:
+            continue
+        weight = index.weights.get(token.phonetic, index.unknown_weight)
+        for name_id in index.reached(token).tolist():
+            scores[name_id] = scores.get(name_id, 0.0) + weight
+    together = joined(tuple(tokens))
+    if len(together) >= 6:
+        for key in ("j:" + together, "t:" + together):
+            for name_id in index.posting(key):
+                scores[name_id] = scores.get(name_id, 0.0) + 2 * index.unknown_weight
+    query_weight = sum(
+        index.weights.get(t.phonetic, index.unknown_weight)
+        for t in tokens
+        if t.kind == TokenKind.WORD
+    )
+    ranked = heapq.nlargest(
+        limit,
+        [
+            (met / (query_weight + float(index.name_weights[n]) + 1e-9), n)
+            for n, met in scores.items()
+        ],
+    )
+    return [name_id for _, name_id in ranked]
+
+
+def test_candidates_are_ranked_as_by_the_summing_dict(screener: Screener) -> None:
+    index = screener.index
+    queries = [tokenize(name, None) for name, _kind in _queries(index)]
+    queries = [q for q in queries if not any(t.kind == TokenKind.INITIAL for t in q)]
+    assert len(queries) > 700
+    for tokens in queries:
+        assert index.candidates(tokens, 20) == _reference_ranking(index, tokens, 20)
+
+
+def _person(entry_id: str, name: str) -> IndexDocument:
+    return IndexDocument(
+        source=Source.UN,
+        dataset="un_sc",
+        entry_id=entry_id,
+        schema=Schema.PERSON,
+        names=[DocumentName(full=name)],
+    )
+
+
+def test_initials_reach_the_name_a_common_surname_pushes_out() -> None:
+    # Sixty two-word KHANs rank before the listed four-word name (the rarity ranking prefers
+    # short names that hold the query's words); only the four-word one has an S-word.
+    given = [f"{a}{b}" for a in ("Ab", "Ba", "Da", "Fa", "Ga", "Ha") for b in "cdefghjklm"]
+    documents = [_person(str(n), f"{g}ir KHAN") for n, g in enumerate(given)]
+    documents.append(_person("target", "Abdul Rahman Salim KHAN"))
+    index = build_index(((1, d) for d in documents), "khans")
+    target = next(i for i, n in enumerate(index.names) if n.full == "Abdul Rahman Salim KHAN")
+    query = tokenize("S. KHAN", Schema.PERSON)
+    assert [t.kind for t in query] == [TokenKind.INITIAL, TokenKind.WORD]
+    limit = 35  # the screener's limit for one initial
+    assert target not in _reference_ranking(index, query, limit)
+    chosen = index.candidates(query, limit)
+    assert chosen[:limit] == _reference_ranking(index, query, limit)
+    assert chosen[limit:] == [target]  # the only name with a word starting with S
+    # Without the initial, nothing is added; with another initial, no name qualifies.
+    assert index.candidates(query[1:], limit) == _reference_ranking(index, query[1:], limit)
+    other = tokenize("Q. KHAN", Schema.PERSON)
+    assert index.candidates(other, limit) == _reference_ranking(index, other, limit)
+
+
+def test_initials_add_at_most_their_share_of_candidates() -> None:
+    documents = [_person(str(n), f"Salim{n:03d} KHAN") for n in range(100)]
+    index = build_index(((1, d) for d in documents), "salims")
+    chosen = index.candidates(tokenize("S. KHAN", Schema.PERSON), 35)
+    assert len(chosen) == 35 + INITIALS_CANDIDATES
+    assert len(set(chosen)) == len(chosen)
