@@ -57,7 +57,9 @@ from screening.store import VersionInfo
 #    crypto addresses keep their case where their encoding is case-sensitive.
 # 10: flat persisted layout (posting keys in lazily read buckets, entities by column), the
 #    first letters of each name's words (initials).
-INDEX_FORMAT = 10
+# 11: katakana folded as one Hepburn word; legal-form typos and link reasons independent of
+#    the hash seed.
+INDEX_FORMAT = 11
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000

@@ -25,7 +25,7 @@ import itertools
 import re
 import unicodedata
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from anyascii import anyascii
@@ -233,10 +233,17 @@ def _legal_word(word: str) -> str:
     long_words = legal_forms().long_words
     if len(word) < 6 or word in long_words:
         return word
-    for legal in long_words:
+    # In sorted order: a word one typo from two legal-form words gets the same one in every
+    # process (a frozenset's order changes with the hash seed).
+    for legal in _sorted_long_words():
         if abs(len(legal) - len(word)) <= 1 and OSA.distance(word, legal, score_cutoff=1) <= 1:
             return legal
     return word
+
+
+@cache
+def _sorted_long_words() -> tuple[str, ...]:
+    return tuple(sorted(legal_forms().long_words))
 
 
 def _without_vessel_prefix(words: list[str]) -> list[str]:

@@ -44,10 +44,12 @@ def link_parties(index: NameIndex) -> None:
             links[a].setdefault(b, why)
             links[b].setdefault(a, why)
 
-    for (kind, value), holders in index.identifiers.items():
+    # Sorted: the first reason recorded for a pair is the one shown, and it must not depend on
+    # the order a set or a hash seed happens to give (answers must be the same in every process).
+    for (kind, value), holders in sorted(index.identifiers.items()):
         if kind in LINKING_IDENTIFIERS and 1 < len(holders) <= 20:
-            for a in holders:
-                for b in holders:
+            for a in sorted(holders):
+                for b in sorted(holders):
                     link(a, b, f"same {kind} {value}")
     by_name: dict[str, set[int]] = defaultdict(set)
     for name in index.names:
@@ -59,8 +61,8 @@ def link_parties(index: NameIndex) -> None:
     for name_key, namesakes in by_name.items():
         if not 1 < len(namesakes) <= 20:
             continue
-        for a in namesakes:
-            for b in namesakes:
+        for a in sorted(namesakes):
+            for b in sorted(namesakes):
                 if a >= b:
                     continue
                 ea, eb = index.entities[a], index.entities[b]
@@ -84,7 +86,7 @@ def link_parties(index: NameIndex) -> None:
     # every member of a connected group points to every other, with the direct reason or a
     # note that the link goes through other entries.
     component: dict[int, int] = {}
-    for start in links:
+    for start in sorted(links):
         if start in component:
             continue
         stack: list[int] = [start]
@@ -93,7 +95,7 @@ def link_parties(index: NameIndex) -> None:
         while stack:
             node = stack.pop()
             members.append(node)
-            for neighbour in links[node]:
+            for neighbour in sorted(links[node]):
                 if neighbour not in component:
                     component[neighbour] = start
                     stack.append(neighbour)
