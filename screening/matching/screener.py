@@ -30,6 +30,7 @@ from screening.matching.features.names import (
     alignment_ceiling,
     distinctive_length,
     joined_score,
+    remember_similarities,
 )
 from screening.matching.index import (
     NameIndex,
@@ -217,7 +218,6 @@ class Screener:
         # Without identifiers, a name whose score cannot reach the report threshold even with
         # every secondary bonus is not aligned in full (`_name_score`).
         floor = None if facts.identifiers else thresholds.report - MAX_BONUS
-        similarities: dict[int, tuple[float, ...]] = {}
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
         initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
@@ -229,6 +229,12 @@ class Screener:
         for kind, value in facts.identifiers:
             for entity_id in index.by_identifier(kind, value):
                 candidate_entities.setdefault(entity_id, [])
+        # The candidates' word similarities in one batch (most word pairs are rejected in C).
+        remember_similarities(
+            facts.tokens,
+            (index.names[n].tokens for ids in candidate_entities.values() for n in ids),
+            memo,
+        )
 
         for entity_id, name_ids in candidate_entities.items():
             entity = index.entities[entity_id]
@@ -242,7 +248,6 @@ class Screener:
                 thresholds,
                 memo,
                 name_scores,
-                similarities,
                 floor,
             )
             if hit is not None:
@@ -275,7 +280,6 @@ class Screener:
         thresholds: Thresholds,
         memo: SimilarityMemo,
         name_scores: dict[tuple[int, Schema], NameScore | None],
-        similarities: dict[int, tuple[float, ...]],
         floor: float | None,
     ) -> Hit | None:
         entity = index.entities[entity_id]
@@ -289,7 +293,7 @@ class Screener:
                 scored = name_scores[key]
             else:
                 scored = name_scores[key] = _name_score(
-                    facts, name.tokens, index, memo, similarities, entity.schema, floor
+                    facts, name.tokens, index, memo, entity.schema, floor
                 )
             if scored is None:
                 continue
@@ -365,7 +369,6 @@ def _name_score(
     listed: tuple[Token, ...],
     index: NameIndex,
     memo: SimilarityMemo,
-    similarities: dict[int, tuple[float, ...]],
     listed_schema: Schema,
     floor: float | None,
 ) -> NameScore | None:
@@ -378,11 +381,13 @@ def _name_score(
     person = listed_schema is Schema.PERSON
     if floor is not None:
         ceiling = alignment_ceiling(
-            facts.tokens, listed, index.weights, index.unknown_weight, memo, person, similarities
+            facts.tokens, listed, index.weights, index.unknown_weight, memo, person
         )
-        together = joined_score(facts.tokens, listed)
-        if max(ceiling, together or 0.0) + CEILING_MARGIN < floor:
-            return None
+        # (the joined score is needed only when the alignment's bound alone is too low)
+        if ceiling + CEILING_MARGIN < floor:
+            together = joined_score(facts.tokens, listed)
+            if (together or 0.0) + CEILING_MARGIN < floor:
+                return None
     return name_score(facts, listed, index, memo, person, listed_schema)
 
 

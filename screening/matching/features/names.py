@@ -6,15 +6,16 @@ order: word alignment, names written together, exact name, generic words, one-wo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from lists.model import Schema
 from screening.matching.features.model import Constant, Feature, QueryFacts, Stage
-from screening.matching.features.tokens import token_similarity
+from screening.matching.features.tokens import SimilarityRow, similarity_rows
 from screening.matching.index import GENERIC_SHARE
 from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
 from screening.matching.results import FeatureScore, TokenMatch
@@ -40,8 +41,10 @@ ONE_WORD_FACTOR = 0.9
 
 # One aligned token pair: (query token, listed token or None, similarity, how, weight).
 Alignment = tuple[str, str | None, float, str, float]
-# Token similarities already computed for one query: (query token position, id(listed token)).
-SimilarityMemo = dict[tuple[int, int], tuple[float, str]]
+# Token similarities already computed for one query: id(listed token) -> its meetings with the
+# query's words (`SimilarityRow`). Keyed by identity: the index shares one object per distinct
+# word, and the memo lives no longer than the query, while the listed tokens stay alive.
+SimilarityMemo = dict[int, SimilarityRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,26 +106,21 @@ def align_words(
         return weights.get(token.phonetic, default)
 
     listed_weights = [weight(t, unknown_weight) for t in listed]
-    candidates = []
-    for qi, q in enumerate(query):
-        for li, lt in enumerate(listed):
-            if memo is None:
-                similarity, how = token_similarity(q, lt)
-            else:
-                key = (qi, id(lt))
-                found = memo.get(key)
-                if found is None:
-                    found = memo[key] = token_similarity(q, lt)
-                similarity, how = found
-            if similarity > 0:
-                candidates.append((similarity, listed_weights[li], qi, li, how))
-    candidates.sort(key=lambda p: (-p[0], -p[1]))
+    rows = _rows(query, listed, {} if memo is None else memo)
+    # Most similar first, then the heavier listed word, then query and listed position: the
+    # positions make every key distinct (`how` is never compared).
+    candidates = [
+        (-similarity, -listed_weights[li], qi, li, how)
+        for li, row in enumerate(rows)
+        for qi, similarity, how in row
+    ]
+    candidates.sort()
     pairs: dict[int, tuple[int, float, str]] = {}
     used_listed: set[int] = set()
-    for similarity, _w, qi, li, how in candidates:
+    for negative_similarity, _w, qi, li, how in candidates:
         if qi in pairs or li in used_listed:
             continue
-        pairs[qi] = (li, similarity, how)
+        pairs[qi] = (li, -negative_similarity, how)
         used_listed.add(li)
 
     matches: list[Alignment] = []
@@ -163,41 +161,40 @@ def alignment_ceiling(
     unknown_weight: float,
     memo: SimilarityMemo,
     person: bool,
-    token_similarities: dict[int, tuple[float, ...]],
 ) -> float:
     """An upper bound of `align_words`'s score, from the word similarities alone (no feature).
 
     The screener skips the full alignment and explanation of a name whose bound cannot reach
     the report threshold. Each side's share is at most the best share any set of met words
     could give: a word meets at most its best similarity, weighs at most its heaviest partner,
-    and the words that meet nothing count in full. `token_similarities` keeps, per listed word
-    (by id) for this query, its similarity to each query word (empty when it meets none); the
-    pairs go to `memo` for the alignment. Keep in step with `align_words` (a test checks that
-    the bound holds).
+    and the words that meet nothing count in full. The word similarities come from `memo`
+    (computed there when missing), which the alignment reuses. Keep in step with `align_words`
+    (a test checks that the bound holds).
     """
     best_met = [0.0] * len(query)
     heaviest = [0.0] * len(query)
     listed_items: list[tuple[float, float]] = []
     listed_unmet = 0.0
-    for lt in listed:
+    legal_form_weight = LEGAL_FORM_WEIGHT * unknown_weight
+    for lt, row in zip(listed, _rows(query, listed, memo), strict=True):
         if lt.kind == TokenKind.LEGAL_FORM:
-            w = LEGAL_FORM_WEIGHT * unknown_weight
+            w = legal_form_weight
         else:
             w = weights.get(lt.phonetic, unknown_weight)
         if w < 0:
             return 1.0  # the bound holds for positive weights only
-        similarities = token_similarities.get(id(lt))
-        if similarities is None:
-            similarities = token_similarities[id(lt)] = _similarities(query, lt, memo)
-        if not similarities:
+        if not row:
             listed_unmet += w
             continue
-        listed_items.append((max(similarities), w))
-        for qi, similarity in enumerate(similarities):
+        best = 0.0
+        for qi, similarity, _how in row:
+            if similarity > best:
+                best = similarity
             if similarity > best_met[qi]:
                 best_met[qi] = similarity
-            if similarity > 0 and w > heaviest[qi]:
+            if w > heaviest[qi]:
                 heaviest[qi] = w
+        listed_items.append((best, w))
     query_items: list[tuple[float, float]] = []
     query_unmet = 0.0
     initials = False
@@ -209,33 +206,45 @@ def alignment_ceiling(
         elif q.kind == TokenKind.INITIAL:
             query_unmet += 1.0
         elif q.kind == TokenKind.LEGAL_FORM:
-            query_unmet += LEGAL_FORM_WEIGHT * unknown_weight
+            query_unmet += legal_form_weight
         else:
             query_unmet += weights.get(q.phonetic, unknown_weight)
     if initials:
         listed_unmet *= ABBREVIATED_LISTED_WEIGHT
     if query_unmet < 0:
         return 1.0
+    if not listed_items:
+        return 0.0  # no word met: both shares are 0 (as `_best_share` of no items)
     query_side = QUERY_SIDE_PERSON if person else QUERY_SIDE_OTHER
     return query_side * _best_share(query_items, query_unmet) + (1 - query_side) * _best_share(
         listed_items, listed_unmet
     )
 
 
-def _similarities(query: Sequence[Token], listed: Token, memo: SimilarityMemo) -> tuple[float, ...]:
-    """One listed word's similarity to each query word (recorded in `memo`); () if all 0."""
-    listed_id = id(listed)
-    similarities = []
-    met = False
-    for qi, q in enumerate(query):
-        key = (qi, listed_id)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = token_similarity(q, listed)
-        if found[0] > 0:
-            met = True
-        similarities.append(found[0])
-    return tuple(similarities) if met else ()
+def remember_similarities(
+    query: Sequence[Token], names: Iterable[Sequence[Token]], memo: SimilarityMemo
+) -> None:
+    """Compute into `memo`, in one batch, the similarities of the words of these listed names
+    (the query's candidates) that it does not have yet: one pre-filter call instead of one per
+    name (see `similarity_rows`)."""
+    missing: dict[int, Token] = {}
+    for tokens in names:
+        for token in tokens:
+            if id(token) not in memo:
+                missing[id(token)] = token
+    if missing:
+        memo.update(zip(missing, similarity_rows(query, list(missing.values())), strict=True))
+
+
+def _rows(
+    query: Sequence[Token], listed: Sequence[Token], memo: SimilarityMemo
+) -> list[SimilarityRow]:
+    """Each listed word's row of similarities, from `memo`, computing (into it) what is missing."""
+    try:
+        return [memo[id(lt)] for lt in listed]
+    except KeyError:
+        remember_similarities(query, (listed,), memo)
+        return [memo[id(lt)] for lt in listed]
 
 
 def _best_share(items: list[tuple[float, float]], unmet: float) -> float:
@@ -266,18 +275,32 @@ def joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | Non
     replaces the word alignment's score when higher, and such a meeting is distinctive (see the
     generic-words cap).
     """
-    query_words = [t for t in query if t.kind != TokenKind.LEGAL_FORM]
-    listed_words = [t for t in listed if t.kind != TokenKind.LEGAL_FORM]
-    if len(query_words) == len(listed_words) or not query_words or not listed_words:
+    query_count, a, query_short = _joined_words(query)
+    listed_count, b, listed_short = _joined_words(listed)
+    if query_count == listed_count or not query_count or not listed_count:
         return None
-    a, b = joined(tuple(query_words)), joined(tuple(listed_words))
     if min(len(a), len(b)) < JOINED_MIN_LENGTH:
         return None
-    short_words = any(len(t.text) <= JOINED_SHORT_WORD for t in (*query_words, *listed_words))
-    if short_words and a != b:
+    if (query_short or listed_short) and a != b:
         return None  # S 7 ENGINEERING is not SSL ENGINEERING: letters are not typos
     similarity = Levenshtein.normalized_similarity(a, b)
     return similarity * JOINED_DISCOUNT if similarity >= JOINED_FLOOR else None
+
+
+def _joined_words(tokens: Sequence[Token]) -> tuple[int, str, bool]:
+    """(words that are not legal forms, those words written together, whether one of them has
+    JOINED_SHORT_WORD letters or fewer), remembered for the index's name tuples."""
+    if isinstance(tokens, tuple):
+        return _joined_words_of_tuple(tokens)
+    return _joined_words_of_tuple.__wrapped__(tuple(tokens))
+
+
+# The listed names recur from one query to the next (a tuple hashes faster than it is joined);
+# about 0.2 kB a name.
+@lru_cache(maxsize=65536)
+def _joined_words_of_tuple(tokens: tuple[Token, ...]) -> tuple[int, str, bool]:
+    words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
+    return len(words), joined(words), any(len(t.text) <= JOINED_SHORT_WORD for t in words)
 
 
 def joined_alignment(

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from screening.matching.features.acronyms import ACRONYM_WORD_MAX_LETTERS, acronym_meeting
-from screening.matching.features.given_names import GIVEN_NAME_SIMILARITY, same_given_name
+from screening.matching.features.given_names import (
+    GIVEN_NAME_SIMILARITY,
+    given_name_groups,
+    same_given_name,
+)
 from screening.matching.features.model import Constant, Feature, Stage
-from screening.matching.features.patronymics import patronymic_meets_surname, same_surname_ending
+from screening.matching.features.patronymics import (
+    FOREIGN_SURNAME_ENDINGS,
+    patronymic_meets_surname,
+    same_surname_ending,
+)
 from screening.matching.normalize import Token, TokenKind
 
 EXACT = 1.0
@@ -24,6 +35,10 @@ FUZZY_FLOOR = 0.75
 SHORT_FUZZY_FLOOR = 0.80
 FIRST_LETTER_FACTOR = 0.9
 FUZZY_DISCOUNT = 0.97
+
+# One listed word's meetings with the query's words: (query position, similarity, how), for the
+# query words it meets (similarity above 0) only, by position.
+SimilarityRow = tuple[tuple[int, float, str], ...]
 
 
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
@@ -94,6 +109,137 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
     if similarity >= (SHORT_FUZZY_FLOOR if short else FUZZY_FLOOR):
         return similarity * FUZZY_DISCOUNT, "fuzzy"
     return 0.0, "missing"
+
+
+def similarity_rows(query: Sequence[Token], listed: Sequence[Token]) -> list[SimilarityRow]:
+    """`token_similarity` of every query word with every listed word, one row per listed word.
+
+    The same values as calling `token_similarity` on each pair, faster: most pairs meet no way
+    (about 95 % on the benchmark), and a pre-filter rejects them without the per-pair Python
+    call. A pair is scored in full when it may meet one of `token_similarity`'s ways:
+
+    - *fuzzy*, *exact* or *romanization* by phonetic form: the edit similarity of the written
+      or of the phonetic forms reaches the lower fuzzy floor (the first-letter factor only
+      lowers it); equal forms have similarity 1. Computed for all pairs at once in C
+      (rapidfuzz ``cdist`` with a score cut-off);
+    - the other ways, each an equality read from a lookup table per query word: the same
+      consonant skeleton, the same given-name group, the same letters with C read as K (an
+      acronym), an initial and a word of its first letter, a -off/-eff surname and its -ov/-ev
+      form.
+
+    Every other pair gets similarity 0 in `token_similarity` (a property test checks it).
+    """
+    if not query or not listed:
+        return [() for _ in listed]
+    # (position in `listed`, query position) of every pair that may meet; rarely a duplicate
+    candidates = _fuzzy_pairs(query, listed)
+    candidates.extend(_equal_key_pairs(query, listed))
+    found: dict[int, list[tuple[int, float, str]]] = {}
+    for position, qi in sorted(set(candidates)):
+        similarity, how = token_similarity(query[qi], listed[position])
+        if similarity > 0:
+            found.setdefault(position, []).append((qi, similarity, how))
+    return [tuple(found[p]) if p in found else () for p in range(len(listed))]
+
+
+def _fuzzy_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tuple[int, int]]:
+    """(listed position, query position) of the pairs whose written or phonetic forms are alike
+    enough to meet fuzzily (or equal)."""
+    # The lower fuzzy floor (the first-letter factor only lowers a similarity), less a slack
+    # for the rounding of the C computation (single precision): a pair let through is scored in
+    # full, so a lower cut only costs time, a higher one would change answers.
+    cut = min(FUZZY_FLOOR, SHORT_FUZZY_FLOOR) - 1e-3
+    written = process.cdist(
+        [q.text for q in query],
+        [t.text for t in listed],
+        scorer=OSA.normalized_similarity,
+        score_cutoff=cut,
+    )
+    sounded = process.cdist(
+        [q.phonetic for q in query],
+        [t.phonetic for t in listed],
+        scorer=OSA.normalized_similarity,
+        score_cutoff=cut,
+    )
+    # (below the cut-off both are 0: a pair survives when either is not)
+    query_positions, listed_positions = (written + sounded).nonzero()
+    return list(zip(listed_positions.tolist(), query_positions.tolist(), strict=True))
+
+
+def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tuple[int, int]]:
+    """(listed position, query position) of the pairs that may meet by an equality rule (see
+    `similarity_rows`). Each rule is one pass over the listed words, skipped when no query word
+    can meet by it (most words meet by none: the passes are inlined for speed)."""
+    pairs: list[tuple[int, int]] = []
+    skeletons = _positions(
+        q.skeleton if len(q.skeleton) >= SKELETON_MIN_LENGTH else None for q in query
+    )
+    if skeletons:
+        pairs += [
+            (p, qi)
+            for p, t in enumerate(listed)
+            if t.skeleton in skeletons
+            for qi in skeletons[t.skeleton]
+        ]
+    groups = given_name_groups()
+    query_groups = _positions(groups.get(q.phonetic) for q in query)
+    if query_groups:
+        for p, t in enumerate(listed):
+            group = groups.get(t.phonetic)
+            if group in query_groups:
+                pairs += [(p, qi) for qi in query_groups[group]]
+    acronyms = _positions(_acronym_key(q.text) for q in query)
+    if acronyms:
+        for p, t in enumerate(listed):
+            if len(t.text) <= ACRONYM_WORD_MAX_LETTERS:
+                pairs += [(p, qi) for qi in acronyms.get(t.text.replace("c", "k"), ())]
+    # -off/-eff written -ov/-ev, on either side
+    natives = _positions(_native_ending(q.text) for q in query)
+    if natives:
+        pairs += [
+            (p, qi) for p, t in enumerate(listed) if t.text in natives for qi in natives[t.text]
+        ]
+    for p, t in enumerate(listed):
+        if t.text[-2:] == "ff":
+            native = _native_ending(t.text)
+            pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
+    # an initial and a word of its first letter, on either side
+    initials = _positions(q.text[0] if q.kind == TokenKind.INITIAL else None for q in query)
+    if initials:
+        pairs += [
+            (p, qi)
+            for p, t in enumerate(listed)
+            if t.text[0] in initials
+            for qi in initials[t.text[0]]
+        ]
+    for p, t in enumerate(listed):
+        if t.kind == TokenKind.INITIAL:
+            pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == t.text]
+    return pairs
+
+
+def _positions(keys: Iterable[str | None]) -> dict[str | None, list[int]]:
+    """Each key (not None) -> the query positions that have it."""
+    positions: dict[str | None, list[int]] = {}
+    for qi, key in enumerate(keys):
+        if key is not None:
+            positions.setdefault(key, []).append(qi)
+    return positions
+
+
+def _acronym_key(word: str) -> str | None:
+    """The letters of a word short enough to be an acronym, C read as K (see acronym words)."""
+    return word.replace("c", "k") if len(word) <= ACRONYM_WORD_MAX_LETTERS else None
+
+
+def _native_ending(word: str) -> str | None:
+    """A -off/-eff word written -ov/-ev (DIMOFF -> dimov), else None (see surname_ending)."""
+    if word[-2:] != "ff":
+        return None
+    for foreign, native in FOREIGN_SURNAME_ENDINGS:
+        if word.endswith(foreign):
+            return word[: -len(foreign)] + native
+    return None
 
 
 TOKEN_SIMILARITY = Feature(

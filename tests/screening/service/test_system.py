@@ -30,6 +30,7 @@ def test_openapi_document(served: Served) -> None:
         "/screen",
         "/screen/batch",
         "/transactions/screen",
+        "/payments/screen",
         "/lists/status",
         "/lists/versions",
         "/alerts",
