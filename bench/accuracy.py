@@ -88,8 +88,8 @@ TARGETS = {
     "clean_alert_schema": 0.01,
     "near_miss_alert": 0.015,
     "recall_at_roc": 0.97,
-    "names_per_second": 1000.0,
-    "index_build_seconds": 30.0,
+    "names_per_second": 2500.0,  # issue 11: per core, one process, full explanations
+    "index_build_seconds": 5.0,  # issue 11: OFAC SDN + non-SDN + UK + UN
 }
 # The clean-alert rate at which the ROC view reads the recall (issue 11: 0.1 %).
 ROC_CLEAN_RATE = 0.001
@@ -561,9 +561,9 @@ def target_checks(
         met = roc_point["recall"] >= TARGETS["recall_at_roc"]
         what = f"recall at {roc_point['at_clean_rate']:.1%} clean alerts"
         checks.append((what, f">= {TARGETS['recall_at_roc']:.0%}", met))
-    checks.append(("names/s", ">= 1000", names_per_second >= TARGETS["names_per_second"]))
+    checks.append(("names/s", ">= 2500", names_per_second >= TARGETS["names_per_second"]))
     if index_seconds is not None:
-        checks.append(("index build", "< 30 s", index_seconds < TARGETS["index_build_seconds"]))
+        checks.append(("index build", "<= 5 s", index_seconds <= TARGETS["index_build_seconds"]))
     return checks
 
 
@@ -600,7 +600,7 @@ def print_table(
             print("-" * len(header + "  target  "))
         print(f"{label:24} {queries:7d}  {cells}  {target:>8}")
     cells = "  ".join(f"{speed:14.0f}" for speed in speeds)
-    print(f"{'names/s':24} {'':7}  {cells}  {'>= 1000':>8}")
+    print(f"{'names/s':24} {'':7}  {cells}  {'>= 2500':>8}")
 
 
 def misses(

@@ -58,8 +58,9 @@ from screening.store import VersionInfo
 # 10: flat persisted layout (posting keys in lazily read buckets, entities by column), the
 #    first letters of each name's words (initials).
 # 11: katakana folded as one Hepburn word; legal-form typos and link reasons independent of
-#    the hash seed.
-INDEX_FORMAT = 11
+#    the hash seed. 12: the mixed OFAC romanisation of "obshchestvo s ogranichennoi
+#    otvetstvennostyu" is a legal form.
+INDEX_FORMAT = 12
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000

@@ -22,7 +22,7 @@ def test_the_shipped_tables_load_whole() -> None:
     #   long words: tail -n +2 legal_forms.csv | cut -d, -f1 | tr ' ' '\n'
     #               | awk 'length($0)>=6' | sort -u | wc -l
     forms = legal_forms()
-    assert len(forms.by_words) == 115
+    assert len(forms.by_words) == 117
     assert forms.longest == 6
     assert len(forms.long_words) == 50
     assert forms.by_words[("sp", "z", "o", "o")] == "llc"
