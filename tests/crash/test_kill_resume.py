@@ -21,9 +21,12 @@ from tests.crash.customers import listed_names
 from tests.crash.kill import kill_at, moments, run
 from tests.screening.coalition.payments.support import MT103, PACS008, replaced, sample_text
 
-# Rows enough for several commits (one a second) against the UN list: measured, 4,000 rows
-# took 5.3 s with two workers on this 2-core host, 1.8 s of it screening.
+# Rows enough for several commits (one a second) against the UN list. Transactions: measured,
+# 4,000 took 5.3 s with one worker on this 2-core host. Names screen faster (about 4,000 rows/s
+# with two workers once the matcher got quicker): with 8,000 the run was over before a kill
+# found a commit, so the name batch gets four times as many.
 ROWS = 8000
+NAME_ROWS = 32000
 # Payment messages (one transaction each), enough for several commits: measured, 3,000 took
 # 2.6 to 8.4 s with two workers on this 2-core host (busy with other work), 1.8 to 7 s of it
 # screening; with a few hundred, most kills came before the first commit.
@@ -40,7 +43,7 @@ def _names_file(path: Path) -> Path:
     lines = ["name,country"]
     lines += [
         f"{listed[i % 50]}," if i % 10 == 0 else f"Person Number{i} Ivanovich,RU"
-        for i in range(ROWS)
+        for i in range(NAME_ROWS)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -95,7 +98,10 @@ def test_killed_resumable_batches_finish_with_the_uninterrupted_output(
     db = f"sqlite:///{store}"
     # Each: the command's arguments, and the records it writes.
     jobs = {
-        "batch": (["batch", str(_names_file(tmp_path / "names.csv")), "--workers", "2"], ROWS),
+        "batch": (
+            ["batch", str(_names_file(tmp_path / "names.csv")), "--workers", "2"],
+            NAME_ROWS,
+        ),
         "tx screen": (
             ["tx", "screen", str(_transactions_file(tmp_path / "tx.csv")), "--workers", "1"],
             ROWS,
