@@ -59,12 +59,11 @@ from screening.batch.transactions import ADDED_CSV_COLUMNS as TX_CSV_COLUMNS
 from screening.batch.transactions import (
     TxRecord,
     TxRow,
-    _canonical,
-    _row,
     screen_tx_row,
+    transaction_fields,
+    tx_row,
 )
 from screening.coalition.profiles import InstitutionProfile
-from screening.coalition.transactions import TRANSACTION_FIELDS
 from screening.matching.index import index_path
 from screening.matching.results import ListVersionRef, Thresholds
 from screening.matching.screener import Screener
@@ -362,16 +361,6 @@ def screen_names(
     return df.mapInPandas(_mapper(screen, names, malformed_column), _schema(df, names, added))
 
 
-def transaction_fields(columns: Sequence[str]) -> dict[str, str]:
-    """Input column -> transaction field, as `screening.batch.transactions` maps a CSV header."""
-    fields: dict[str, str] = {}
-    for column in columns:
-        name = _canonical(column)
-        if name in TRANSACTION_FIELDS and name not in fields.values():
-            fields[column] = name
-    return fields
-
-
 def screen_transactions(
     df: DataFrame,
     profile: InstitutionProfile,
@@ -403,7 +392,7 @@ def screen_transactions(
             row = TxRow(number, values, problem=malformed_reason(bad))
         else:
             raw = {fields[key]: value for key, value in values.items() if key in fields}
-            row = _row(number, values, raw, None)
+            row = tx_row(number, values, raw, None)
         screener = executor_screener(shipped)
         record = screen_tx_row(row, screener, profile, shipped.thresholds, chosen_lists)
         return tuple(record.csv_cells()) if text_cells else _tx_cells(record)

@@ -94,7 +94,8 @@ class TxRow:
         return raw or None
 
 
-def _row(number: int, values: dict[str, str], raw: Mapping[str, Any], line: int | None) -> TxRow:
+def tx_row(number: int, values: dict[str, str], raw: Mapping[str, Any], line: int | None) -> TxRow:
+    """The row with its validated transaction, or with the reason it is not one."""
     try:
         return TxRow(number, values, build_transaction(raw), line=line)
     except ValueError as exc:
@@ -108,16 +109,22 @@ def _canonical(header_cell: str) -> str:
     return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFKC", header_cell).strip().casefold())
 
 
+def transaction_fields(columns: Sequence[str]) -> dict[str, str]:
+    """Input column -> Transaction field (case, spaces and dashes do not count; first wins)."""
+    fields: dict[str, str] = {}
+    for column in columns:
+        name = _canonical(column)
+        if name in TRANSACTION_FIELDS and name not in fields.values():
+            fields[column] = name
+    return fields
+
+
 class TxCsvInput:
     """A transaction CSV: `CsvInput` plus the mapping of its columns to Transaction fields."""
 
     def __init__(self, path: Path) -> None:
         self.table = CsvInput(path)
-        self.fields: dict[str, str] = {}  # row key -> Transaction field
-        for key in self.table.keys:
-            name = _canonical(key)
-            if name in TRANSACTION_FIELDS and name not in self.fields.values():
-                self.fields[key] = name
+        self.fields = transaction_fields(self.table.keys)  # row key -> Transaction field
         if "tx_id" not in self.fields.values():
             self.table.close()
             raise MissingColumnError("tx_id", f"{path}: no tx_id column", self.table.header)
@@ -147,7 +154,7 @@ class TxCsvInput:
             raw = {
                 self.fields[key]: value for key, value in row.values.items() if key in self.fields
             }
-            yield _row(row.number, row.values, raw, row.line)
+            yield tx_row(row.number, row.values, raw, row.line)
 
     def close(self) -> None:
         self.table.close()
@@ -180,7 +187,7 @@ def _json_record(number: int, record: Any, line: int | None) -> TxRow:
         problem = f"control characters ({codes}) in {where}: not text"
         shown = {key: CONTROL_CHARACTERS.sub("\ufffd", value) for key, value in values.items()}
         return TxRow(number, shown, problem=problem, line=line)
-    return _row(number, values, record, line)
+    return tx_row(number, values, record, line)
 
 
 def nests_too_deep(text: str, start: int = 0) -> bool:

@@ -91,3 +91,11 @@ def prepared(db_url: str, template: Path, book: Path) -> int:
         source.close()
         target.close()
     return len(customer_names())
+
+
+def write_transactions(path: Path, rows: int) -> Path:
+    """`rows` transactions to unlisted companies in a hub with a CHPL code (they all screen)."""
+    lines = ["tx_id,amount,currency,beneficiary_name,beneficiary_country,hs_codes"]
+    lines += [f"T{i},100.00,USD,Company Number{i} LLC,AE,854231" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

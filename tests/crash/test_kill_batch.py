@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+from tests.crash.customers import write_transactions
 from tests.crash.kill import kill_at, moments, normal_duration, run
 
 ROWS = 600  # enough for a batch to run for seconds against the UN list
@@ -20,13 +21,6 @@ ROWS = 600  # enough for a batch to run for seconds against the UN list
 
 def _names_file(path: Path) -> Path:
     lines = ["name,country"] + [f"Person Number{i} Ivanovich,RU" for i in range(ROWS)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _transactions_file(path: Path) -> Path:
-    lines = ["tx_id,amount,currency,beneficiary_name,beneficiary_country,hs_codes"]
-    lines += [f"T{i},100.00,USD,Company Number{i} LLC,AE,854231" for i in range(ROWS)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -49,7 +43,7 @@ def test_killed_batches_leave_no_partial_output(
     db = f"sqlite:///{store}"
     jobs = {
         "batch": ["batch", str(_names_file(tmp_path / "names.csv"))],
-        "tx screen": ["tx", "screen", str(_transactions_file(tmp_path / "tx.csv"))],
+        "tx screen": ["tx", "screen", str(write_transactions(tmp_path / "tx.csv", ROWS))],
     }
     for seed, (name, job) in enumerate(jobs.items(), start=40):
         output = tmp_path / f"{name.replace(' ', '_')}.jsonl"

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from screening.batch.checkpoint import checkpoint_path, partial_path
-from tests.crash.customers import listed_names
+from tests.crash.customers import listed_names, write_transactions
 from tests.crash.kill import kill_at, moments, run
 from tests.screening.coalition.payments.support import MT103, PACS008, replaced, sample_text
 
@@ -45,13 +45,6 @@ def _names_file(path: Path) -> Path:
         f"{listed[i % 50]}," if i % 10 == 0 else f"Person Number{i} Ivanovich,RU"
         for i in range(NAME_ROWS)
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _transactions_file(path: Path) -> Path:
-    lines = ["tx_id,amount,currency,beneficiary_name,beneficiary_country,hs_codes"]
-    lines += [f"T{i},100.00,USD,Company Number{i} LLC,AE,854231" for i in range(ROWS)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -103,7 +96,7 @@ def test_killed_resumable_batches_finish_with_the_uninterrupted_output(
             NAME_ROWS,
         ),
         "tx screen": (
-            ["tx", "screen", str(_transactions_file(tmp_path / "tx.csv")), "--workers", "1"],
+            ["tx", "screen", str(write_transactions(tmp_path / "tx.csv", ROWS)), "--workers", "1"],
             ROWS,
         ),
         "payments screen": (
