@@ -59,6 +59,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Who the command line records as the requester of a recorded screening; default: the "
         "login name.",
     ),
+    Setting(
+        "COALITION_FOUR_EYES",
+        "0",
+        "1: an analyst's disposition of an alert stays pending until a supervisor (never the "
+        "same person) approves or rejects it.",
+    ),
+    Setting(
+        "COALITION_SESSION_HOURS",
+        "8",
+        "How long a web login lasts before the analyst must log in again.",
+    ),
+    Setting(
+        "COALITION_SECURE_COOKIES",
+        "0",
+        "1: the web session cookie is marked Secure (set it when the service is behind TLS).",
+    ),
+    Setting(
+        "COALITION_LOGIN_ATTEMPTS",
+        "5",
+        "Failed web logins allowed per user name and per client address in 15 minutes.",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
