@@ -595,7 +595,10 @@ def print_table(
             **dict.fromkeys(per_schema, f"<= {TARGETS['clean_alert_schema']:.0%}"),
         }.get(kind, f">= {TARGETS['recall_kind']:.0%}")
         queries = int(columns[0][1][kind]["queries"])
-        cells = "  ".join(f"{_pct(col[kind]['rate']):>14}" for _, col in columns)
+        # (a kind the baseline's set lacks, such as katakana, shows a dash)
+        cells = "  ".join(
+            f"{_pct(col[kind]['rate']) if kind in col else '-':>14}" for _, col in columns
+        )
         if kind in ("all_labelled", CLEAN, NEAR_MISS):
             print("-" * len(header + "  target  "))
         print(f"{label:24} {queries:7d}  {cells}  {target:>8}")

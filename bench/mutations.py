@@ -84,6 +84,8 @@ COMPARISONS: tuple[tuple[str, str, str, str], ...] = (
      "if similarity >= JOINED_FLOOR else None", "if similarity > JOINED_FLOOR else None"),
     ("generic words: weight >= generic_below -> >", "screening/matching/features/names.py",
      ">= generic_below", "> generic_below"),
+    ("initials: evidence >= generic_below -> >", "screening/matching/features/initials.py",
+     "evidence >= generic_below", "evidence > generic_below"),
     ("birth year near: <= BIRTH_YEAR_TOLERANCE -> <", "screening/matching/features/secondary.py",
      "<= BIRTH_YEAR_TOLERANCE", "< BIRTH_YEAR_TOLERANCE"),
 )  # fmt: skip

@@ -20,6 +20,7 @@ from typing import Any
 from lists.model import Schema
 from screening.matching.features.acronyms import ACRONYM_WORDS
 from screening.matching.features.given_names import GIVEN_NAMES, GIVEN_NAMES_FILE, given_name_groups
+from screening.matching.features.initials import INITIALS, initials_distinctive
 from screening.matching.features.model import Effect, Feature, QueryFacts, Stage
 from screening.matching.features.names import (
     EXACT_NAME,
@@ -79,6 +80,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     JOINED_NAME,
     EXACT_NAME,
     GENERIC_WORDS,
+    INITIALS,
     ONE_WORD,
     *WHOLE_NAME_RULES,
     *ADJUSTMENTS,
@@ -109,8 +111,9 @@ def name_score(
 
     The words are aligned (word alignment); when the names meet better written together, that
     score and explanation replace it. An exact name scores EXACT_NAME_SCORE and nothing else
-    applies. Otherwise a name without distinctive evidence is capped (generic words), a one-word
-    query is discounted (one-word query), the result is capped at INEXACT_CEILING, and the
+    applies. Otherwise a name without distinctive evidence is capped (generic words; a name
+    written with initials brings its own: initials), a one-word query is discounted (one-word
+    query), the result is capped at INEXACT_CEILING, and the
     whole-name rules (a vessel's name, an acronym) cap it further, each cap listed in the hit's
     explanation. A listed party's score is its best-scoring name.
     """
@@ -127,8 +130,9 @@ def name_score(
     if is_exact_name(tokens, listed, aligned):
         return NameScore(EXACT_NAME_SCORE, matches)
     joined_met = together is not None and together >= score
-    if not is_distinctive(
-        listed, aligned, index.generic_below, query.distinctive_length, joined_met
+    if not (
+        is_distinctive(listed, aligned, index.generic_below, query.distinctive_length, joined_met)
+        or initials_distinctive(tokens, listed, aligned, index.generic_below, person)
     ):
         score = min(score, GENERIC_CEILING)
     score = min(score * one_word_factor(query), INEXACT_CEILING)

@@ -24,7 +24,7 @@ INITIAL_EVIDENCE = 0.8
 LEGAL_FORM_WEIGHT = 0.15
 QUERY_SIDE_PERSON = 0.65
 QUERY_SIDE_OTHER = 0.45
-ABBREVIATED_LISTED_WEIGHT = 0.5
+ABBREVIATED_LISTED_WEIGHT = 0.3
 JOINED_MIN_LENGTH = 6
 JOINED_FLOOR = 0.9
 JOINED_DISCOUNT = 0.97
@@ -96,8 +96,9 @@ def align_words(
     weighted share of the listed name that met the query: the query side weighs more for a
     listed person (QUERY_SIDE_PERSON: middle names and patronymics are often left out of a
     query) than for a company (QUERY_SIDE_OTHER: "PLUS" is not "FRUIT PLUS"). A query written
-    with initials leaves given names out on purpose: the listed words it does not mention then
-    weigh ABBREVIATED_LISTED_WEIGHT of their rarity.
+    with initials leaves a listed person's given names out on purpose (SURNAME F for a name of
+    four words): the listed words it does not mention then weigh ABBREVIATED_LISTED_WEIGHT of
+    their rarity (a company's single letters, the Y of COLLAZO Y SORIA, are no initials).
     """
 
     def weight(token: Token, default: float) -> float:
@@ -138,7 +139,7 @@ def align_words(
             query_total += w
             matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
-    if any(t.kind == TokenKind.INITIAL for t in query):
+    if person and any(t.kind == TokenKind.INITIAL for t in query):
         listed_total -= (1 - ABBREVIATED_LISTED_WEIGHT) * sum(
             w for li, w in enumerate(listed_weights) if li not in used_listed
         )
@@ -209,7 +210,7 @@ def alignment_ceiling(
             query_unmet += legal_form_weight
         else:
             query_unmet += weights.get(q.phonetic, unknown_weight)
-    if initials:
+    if person and initials:
         listed_unmet *= ABBREVIATED_LISTED_WEIGHT
     if query_unmet < 0:
         return 1.0
@@ -416,7 +417,7 @@ WORD_ALIGNMENT = Feature(
         Constant(
             "ABBREVIATED_LISTED_WEIGHT",
             ABBREVIATED_LISTED_WEIGHT,
-            "share of their rarity unmentioned listed words weigh when the query has initials",
+            "share of their rarity a listed person's unmentioned words weigh beside initials",
         ),
     ),
 )

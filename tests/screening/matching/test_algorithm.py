@@ -16,6 +16,7 @@ from screening.matching.algorithm import ADJUSTMENTS, FEATURES, MAX_BONUS, descr
 from screening.matching.features import (
     acronyms,
     given_names,
+    initials,
     names,
     patronymics,
     secondary,
@@ -33,6 +34,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     given_names,
     patronymics,
     names,
+    initials,
     whole_names,
     secondary,
 )

@@ -77,10 +77,17 @@ def test_the_query_side_weighs_QUERY_SIDE_OTHER_for_a_listed_company() -> None:
 
 
 def test_listed_words_unmentioned_beside_initials_weigh_ABBREVIATED_LISTED_WEIGHT() -> None:
-    assert names.ABBREVIATED_LISTED_WEIGHT == 0.5
-    # query side 1.72 / 2 = 0.86; listed side 1.72 / (3 - 0.5 * 1) = 0.688
+    assert names.ABBREVIATED_LISTED_WEIGHT == 0.3
+    # query side 1.72 / 2 = 0.86; listed side 1.72 / (3 - 0.7 * 1) = 0.7478260870
     got = score("V Putin", "Vladimir Vladimirovich Putin", Schema.PERSON)
-    assert got == pytest.approx(0.7998, abs=1e-9)
+    assert got == pytest.approx(0.8207391304, abs=1e-9)
+
+
+def test_a_companys_single_letters_are_no_initials() -> None:
+    # the same words, listed as a company: VLADIMIROVICH counts in full on the listed side,
+    # 0.45 * 0.86 + 0.55 * 1.72 / 3
+    got = score("V Putin", "Vladimir Vladimirovich Putin", Schema.ORGANIZATION)
+    assert got == pytest.approx(0.7023333333, abs=1e-9)
 
 
 def joined(query: str, listed: str) -> float | None:
