@@ -63,10 +63,18 @@ COMMANDS: dict[str, Entry] = {
         "customers", "customers", "The customer book that `coalition customers rescreen` screens."
     ),
     "keys": Entry("keys", "keys", "API keys of the HTTP service (only their SHA-256 is stored)."),
+    "users": Entry(
+        "users", "users", "Users of the web UI and their roles (analyst, supervisor, admin)."
+    ),
     "serve": Entry(
         "serve", "serve", "Run the HTTP screening service (OpenAPI document at /openapi.json)."
     ),
     "db": Entry("db", "db", "Manage the database schema."),
+    "analyze": Entry(
+        "analyze",
+        "analyze",
+        "Coalition analytics: overlap, follow lags, divergence, hubs and trends of the lists.",
+    ),
     # Older spellings, kept for scripts: `screen --record`, `batch --record`, `customers rescreen`.
     "screen-record": Entry("screen", "screen_record", "", hidden=True),
     "batch-record": Entry("screen", "batch_record", "", hidden=True),

@@ -4,4 +4,4 @@
 tests/test_store.py checks it against the revision scripts.
 """
 
-HEAD = "0004"
+HEAD = "0005"

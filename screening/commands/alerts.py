@@ -1,4 +1,5 @@
-"""``coalition alerts``: alerts opened by recorded screenings, and analysts' decisions."""
+"""``coalition alerts``: alerts opened by recorded screenings, analysts' decisions and
+supervisors' four-eyes reviews of them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import click
 from screening.commands import render
 from screening.commands.common import db_option, fail, json_option, note, open_store
 from screening.workflow.export import ExportError, ExportUsageError, export_decisions
-from screening.workflow.recorder import AlertStatus, Disposition, Recorder
+from screening.workflow.recorder import AlertStatus, DecisionState, Disposition, Recorder
+from screening.workflow.users import REVIEWER_ROLES, Users
 
 
 @click.group("alerts")
@@ -21,7 +23,7 @@ def alerts() -> None:
 @click.option(
     "--status",
     type=click.Choice([s.value for s in AlertStatus]),
-    help="Only alerts with this status (default: all).",
+    help="Only alerts with this status (default: all); pending: awaiting a four-eyes review.",
 )
 @click.option("--customer", "customer_ref", metavar="REF", help="Only this customer's alerts.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
@@ -78,10 +80,54 @@ def alerts_decide(
             )
         except ValueError as exc:
             fail(str(exc))
+    pending = decision.state is DecisionState.PENDING
     click.echo(
         f"decision {decision.id}: alert {alert_id} {decision.disposition.value} "
-        f"by {decision.analyst}"
+        f"by {decision.analyst}" + (" (pending: awaits a supervisor's approval)" if pending else "")
     )
+
+
+@alerts.command("review")
+@click.argument("decision_id", type=click.IntRange(1))
+@click.option(
+    "--approve/--reject",
+    "approve",
+    default=None,
+    help="Approve the pending decision (it takes effect) or reject it (the alert is open again).",
+)
+@click.option("--reason", required=True, help="Why; kept in the audit trail.")
+@click.option(
+    "--as",
+    "reviewer",
+    required=True,
+    metavar="USER",
+    help="The reviewing user: active, supervisor or admin, and not the decision's analyst.",
+)
+@db_option
+def alerts_review(
+    decision_id: int, approve: bool | None, reason: str, reviewer: str, db_url: str | None
+) -> None:
+    """Approve or reject a four-eyes decision (COALITION_FOUR_EYES=1) awaiting review."""
+    if approve is None:
+        raise click.UsageError("say --approve or --reject")
+    with open_store(db_url) as store:
+        user = Users(store.engine).get(reviewer)
+        if user is None or not user.active:
+            fail(f"no active user named {reviewer!r} (see `coalition users list`)")
+        if user.role not in REVIEWER_ROLES:
+            fail(f"{user.name} is an {user.role.value}: only a supervisor or admin may review")
+        try:
+            review = Recorder(store).review(
+                decision_id,
+                approve=approve,
+                reviewer=user.name,
+                reviewer_role=user.role,
+                reason=reason,
+            )
+        except (PermissionError, ValueError) as exc:
+            fail(str(exc))
+    verdict = "approved" if review.approved else "rejected"
+    click.echo(f"decision {decision_id} {verdict} by {review.reviewer}")
 
 
 @alerts.command("export")

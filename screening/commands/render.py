@@ -15,12 +15,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+# The explanation's wording is shared with the web pages (screening.service.ui).
+from screening.matching.explain import feature_line, token_text
+
 if TYPE_CHECKING:
     from pathlib import Path
 
     from lists.inspect import Inspection
     from screening.coalition.goods import HsVerdict
-    from screening.matching.results import Explanation, ScreeningResult
+    from screening.matching.results import Explanation, Hit, ScreeningResult
     from screening.store import ListDiff, LoadResult, SourceStatus, VersionInfo
     from screening.workflow.keys import ApiKeyInfo
     from screening.workflow.recorder import AlertDetail, AlertInfo, DecisionInfo
@@ -39,15 +42,22 @@ def short(value: Any, limit: int = 160) -> str:
 # -- screening results -------------------------------------------------------------------------
 
 
-def token_text(explanation: Explanation) -> str:
-    """How each query token met a listed one: ``chatayev->chataev romanization 0.95; ...``."""
-    return "; ".join(
-        f"{t.query}->{t.listed or '∅'} {t.how} {t.similarity:.2f}" for t in explanation.tokens
-    )
-
-
 def feature_lines(explanation: Explanation, indent: str) -> list[str]:
-    return [f"{indent}{f.feature} {f.delta:+.2f}: {f.detail}" for f in explanation.features]
+    return [f"{indent}{feature_line(f)}" for f in explanation.features]
+
+
+def timeline_text(hit: Hit) -> str:
+    """The party's coalition timeline: ``listed by CA 2022-02-24, UK 2022-04-06; not by EU in
+    the loaded data`` (members by earliest listing date; undated ones last)."""
+    listed = sorted(
+        hit.listed_by().items(), key=lambda item: (item[1] is None, str(item[1]), item[0])
+    )
+    text = "listed by " + ", ".join(
+        f"{member} {listed_on or '(date not given)'}" for member, listed_on in listed
+    )
+    if hit.not_listed_by:
+        text += f"; not by {', '.join(hit.not_listed_by)} in the loaded data"
+    return text
 
 
 def print_result(result: ScreeningResult) -> None:
@@ -85,6 +95,7 @@ def print_result(result: ScreeningResult) -> None:
                     f"({other.linked_by})"
                 )
             )
+        console.print(Text(f"      coalition: {timeline_text(hit)}"))
 
 
 def hs_lines(verdict: HsVerdict) -> list[str]:

@@ -36,6 +36,7 @@ from screening.service.routers import payments as payments_routes
 from screening.service.routers import screening as screening_routes
 from screening.service.routers import system as system_routes
 from screening.service.routers import transactions as transactions_routes
+from screening.service.ui import mount_ui
 from screening.store import ListStore
 
 RECORDS_MODULE = "screening.workflow.recorder"
@@ -82,6 +83,7 @@ def create_app(
     for router in (module.router for module in routers):
         app.include_router(router)
     app.include_router(_alerts_router())
+    mount_ui(app)  # the analysts' pages under /ui (docs/ui.md)
     return app
 
 

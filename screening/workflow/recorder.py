@@ -7,8 +7,9 @@
     ...                 reason="other person: born 1990", analyst="a.smith")
 
 Each method is one service's own, documented there: `RunLog` (runs),
-`ScreeningLog` (recording screenings and opening alerts), `AlertQueue` (listing and showing
-alerts, good-guy suppression), `DecisionLog` (append-only decisions and their export) and
+`ScreeningLog` (recording screenings and opening alerts), `AlertQueue` (listing, counting and
+showing alerts, good-guy suppression), `DecisionLog` (append-only decisions, their four-eyes
+reviews and their export) and
 `CustomerBook` (the customer register). The models are re-exported here for the callers that
 import them from this module.
 """
@@ -18,7 +19,14 @@ from __future__ import annotations
 from screening.store import ListStore
 from screening.workflow.alerts import ALERTING, AlertDetail, AlertInfo, AlertQueue, AlertStatus
 from screening.workflow.customers import CustomerBook, CustomerInfo
-from screening.workflow.decisions import EXPORT_COLUMNS, DecisionInfo, DecisionLog, Disposition
+from screening.workflow.decisions import (
+    EXPORT_COLUMNS,
+    DecisionInfo,
+    DecisionLog,
+    DecisionState,
+    Disposition,
+    ReviewInfo,
+)
 from screening.workflow.runs import RunLog
 from screening.workflow.screenings import RecordedScreening, ScreeningLog
 
@@ -30,9 +38,11 @@ __all__ = [
     "AlertStatus",
     "CustomerInfo",
     "DecisionInfo",
+    "DecisionState",
     "Disposition",
     "RecordedScreening",
     "Recorder",
+    "ReviewInfo",
 ]
 
 
@@ -60,5 +70,9 @@ class Recorder:
         self.customers = self.customer_book.customers
         self.alerts = self.alert_queue.alerts
         self.alert = self.alert_queue.alert
+        self.count_alerts = self.alert_queue.count
+        self.status_counts = self.alert_queue.status_counts
         self.decide = self.decision_log.decide
+        self.review = self.decision_log.review
+        self.decision = self.decision_log.decision
         self.export_decisions = self.decision_log.export_decisions

@@ -1,5 +1,6 @@
-"""Database schema of the bank workflow: API keys, customers, screening runs and records, alerts
-and their append-only decisions (SQLAlchemy 2 ORM, on the list store's metadata).
+"""Database schema of the bank workflow: API keys, customers, screening runs and records, alerts,
+their append-only decisions and reviews, and the web UI's users and sessions (SQLAlchemy 2 ORM,
+on the list store's metadata).
 
 The tables live with the workflow that writes them; they share the store's declarative `Base`
 so that one Alembic history (``migrations/``) creates both.
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -128,3 +130,48 @@ class AlertDecision(Base):
     reason: Mapped[str] = mapped_column(Text)
     analyst: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Four-eyes: the disposition takes effect only once a supervisor approves it (a review).
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DecisionReview(Base):
+    """A supervisor's approval or rejection of a four-eyes decision. Append-only like the
+    decisions (triggers in migration 0005); one review per decision (unique), so two
+    supervisors reviewing at once cannot both succeed."""
+
+    __tablename__ = "decision_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("alert_decisions.id"), unique=True)
+    approved: Mapped[bool] = mapped_column(Boolean)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class User(Base):
+    """A person who logs in to the web UI; only an scrypt hash of the password is stored."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # analyst | supervisor | admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSessionRecord(Base):
+    """A web login; only the SHA-256 of its token (the cookie's value) is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Set at logout, or when the user is disabled; an ended session never comes back.
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -38,7 +38,7 @@ def alerts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_DB_INTEGER)] = 0,
 ) -> list[AlertInfo]:
-    """Alerts, oldest first; filter by status (open, suppressed, decided) or customer."""
+    """Alerts, oldest first; filter by status (open, pending, suppressed, decided) or customer."""
     return service.recorder().alerts(
         status=status, customer_ref=customer_ref, limit=limit, offset=offset
     )

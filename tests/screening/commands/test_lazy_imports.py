@@ -72,6 +72,7 @@ def test_help_lists_the_visible_commands_only() -> None:
     assert listed == sorted(
         [
             "alerts",
+            "analyze",
             "batch",
             "customers",
             "db",
@@ -82,6 +83,7 @@ def test_help_lists_the_visible_commands_only() -> None:
             "screen",
             "serve",
             "tx",
+            "users",
         ]
     )
 

@@ -1,4 +1,6 @@
-"""Migration 0003 (one active version per dataset) on a store written before datasets existed.
+"""Migrations on stores written by earlier revisions, and the migrated schema against the ORM.
+
+Migration 0003 (one active version per dataset) on a store written before datasets existed.
 
 A 0002 store holds OFAC's SDN and non-SDN lists as one version when they were loaded together
 from one CSV directory. After the upgrade each list is a version of its own dataset, no entity
@@ -91,3 +93,51 @@ def test_0003_splits_a_mixed_ofac_version_and_keeps_every_entity(db_url: str) ->
     assert sdn == ["1", "2", "3"]
     assert [(e.entry_id, e.dataset) for e in non_sdn] == [("9", "ofac_consolidated")]
     assert {v.dataset for v in store.active_versions()} == set(versions)
+
+
+def test_the_migrated_schema_is_the_orm_metadata(db_url: str) -> None:
+    """Upgraded to the head, the database has every table, column, index and constraint the
+    ORM declares, and nothing else (Alembic's autogenerate comparison finds no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from screening.store.schema import Base
+    from screening.workflow import schema as _workflow_tables  # noqa: F401  (their metadata)
+
+    engine = create_engine(db_url)
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_0005_keeps_earlier_decisions_final(db_url: str) -> None:
+    """A decision recorded before four-eyes existed took effect when it was made."""
+    engine = create_engine(db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0004")
+    now = dt.datetime(2026, 1, 2)
+    # One alert with one decision, as a 0004 store holds them (no needs_approval column).
+    rows: dict[str, dict[str, object]] = {
+        "screenings": {"kind": "name", "query": "{}", "list_versions": "[]", "decision": "review",
+                       "result": "{}", "created_at": now, "requested_by": "t"},
+        "alerts": {"screening_id": 1, "source": "un", "entry_id": "1", "entity_fingerprint": "f",
+                   "version_id": 1, "score": 0.8, "decision": "review", "hit": "{}",
+                   "created_at": now},
+        "alert_decisions": {"alert_id": 1, "disposition": "false_positive",
+                            "reason": "other person", "analyst": "ana", "decided_at": now},
+    }  # fmt: skip
+    with engine.begin() as connection:
+        for table, values in rows.items():
+            columns = ", ".join(values)
+            marks = ", ".join(f":{column}" for column in values)
+            connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)
+    command.upgrade(config, "head")
+    engine.dispose()
+
+    from screening.workflow.recorder import AlertStatus, DecisionState, Recorder
+
+    detail = Recorder(ListStore(db_url)).alert(1)
+    assert detail is not None and detail.status is AlertStatus.DECIDED
+    assert [(d.analyst, d.state) for d in detail.decisions] == [("ana", DecisionState.FINAL)]

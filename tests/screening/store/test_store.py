@@ -71,7 +71,7 @@ def _write(
 
 def test_empty_database_is_migrated_on_first_use(db_url: str) -> None:
     store = ListStore(db_url)
-    assert current_revision(store.engine) == head_revision(store.engine) == "0004"
+    assert current_revision(store.engine) == head_revision(store.engine) == "0005"
     assert store.versions() == []
 
 
@@ -293,4 +293,4 @@ def test_migrations_downgrade_and_upgrade_again(db_url: str) -> None:
     command.downgrade(config, "base")
     assert current_revision(store.engine) is None
     command.upgrade(config, "head")
-    assert current_revision(store.engine) == "0004"
+    assert current_revision(store.engine) == "0005"
