@@ -116,6 +116,8 @@ def listing_refs(index: NameIndex, entity_id: int) -> list[ListingRef]:
                 entry_id=entity.entry_id,
                 name=entity.name,
                 linked_by=why,
+                listed_on=entity.listed_on,
+                date_basis="unknown" if entity.listed_on is None else "official",
             )
         )
     return refs

@@ -7,14 +7,19 @@ can see why the engine alerted and a compliance officer can audit the decision.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lists.datasets import dataset_ids, list_names
+from lists.datasets import BY_ID, dataset_ids, list_names
 from lists.model import IdentifierType, Schema, Source
 
 
@@ -132,6 +137,14 @@ class ListingRef(BaseModel):
     entry_id: str
     name: str
     linked_by: str
+    listed_on: dt.date | None = Field(
+        default=None, description="When that list's authority listed the entry, where it says"
+    )
+    # The index holds only the authority's own date; first-seen dates from stored versions are
+    # the coalition analytics' (`coalition analyze party`).
+    date_basis: Literal["official", "unknown"] = Field(
+        default="unknown", description="official: the list's own date field; unknown: none given"
+    )
 
 
 class Hit(BaseModel):
@@ -150,8 +163,66 @@ class Hit(BaseModel):
     listed_on: dt.date | None = Field(
         default=None, description="When the list's authority listed the entry, where it says"
     )
+    not_listed_by: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Coalition members whose lists are loaded (the result's list versions) and that list "
+            "neither this entry nor any entry linked to it (also_listed)"
+        ),
+    )
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    def listed_by(self) -> dict[str, dt.date | None]:
+        """Each coalition member listing the party, with its earliest known listing date."""
+        dates: dict[str, dt.date | None] = {}
+        for dataset, listed_on in [
+            (self.dataset, self.listed_on),
+            *((ref.dataset, ref.listed_on) for ref in self.also_listed),
+        ]:
+            member = coalition_member(dataset)
+            known = [d for d in (dates.get(member), listed_on) if d is not None]
+            dates[member] = min(known) if known else None
+        return dates
+
+
+# The coalition member publishing each dataset (OFAC's lists and the CSL's are all the US): the
+# coalition analytics' table (`screening.coalition.analytics.members`), read here straight from
+# package data because matching sits below the coalition layer.
+MEMBERS_FILE = "coalition_members.csv"
+
+
+@cache
+def coalition_members() -> dict[str, str]:
+    """Dataset id -> coalition member code (US, UK, EU ...), from ``coalition_members.csv``.
+
+    Every dataset of `lists.datasets` must have exactly one row: anything else is a packaging
+    error, raised with the file's line rather than answer with part of the table.
+    """
+    text = resources.files("screening.data").joinpath(MEMBERS_FILE).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    members: dict[str, str] = {}
+    for row in reader:
+        dataset, member = (row.get("dataset") or "").strip(), (row.get("member") or "").strip()
+        if not dataset or not member or dataset in members:
+            raise ValueError(f"{MEMBERS_FILE} line {reader.line_num}: empty or repeated row")
+        members[dataset] = member
+    missing = sorted(set(BY_ID) - set(members))
+    if missing:
+        raise ValueError(f"{MEMBERS_FILE}: no member for dataset(s) {', '.join(missing)}")
+    return members
+
+
+def coalition_member(dataset: str) -> str:
+    """The coalition member publishing a dataset."""
+    return coalition_members()[dataset]
+
+
+def fill_not_listed_by(hits: Iterable[Hit], loaded_datasets: Iterable[str]) -> None:
+    """Set each hit's `not_listed_by`: the loaded members that list neither it nor its links."""
+    loaded = {coalition_member(dataset) for dataset in loaded_datasets}
+    for hit in hits:
+        hit.not_listed_by = sorted(loaded - set(hit.listed_by()))
 
 
 class ListVersionRef(BaseModel):

@@ -40,18 +40,18 @@ from screening.matching.index import (
     index_path,
     normalize_identifier,
 )
-from screening.matching.lookup import allowed_datasets, identifier_hits
+from screening.matching.lookup import allowed_datasets, identifier_hits, listing_refs
 from screening.matching.normalize import Token, TokenKind, tokenize
 from screening.matching.results import (
     Decision,
     Explanation,
     Hit,
-    ListingRef,
     ListVersionRef,
     Query,
     QueryIdentifier,
     ScreeningResult,
     Thresholds,
+    fill_not_listed_by,
 )
 from screening.store import ListStore, VersionInfo
 from screening.store.store import IndexDocument
@@ -257,6 +257,7 @@ class Screener:
             best.values(), key=lambda h: (-h.score, h.source.value, h.dataset, h.entry_id)
         )
         hits = hits[:MAX_HITS]
+        fill_not_listed_by(hits, (v.dataset for v in versions))
         decision = hits[0].decision if hits else Decision.CLEAR
         return ScreeningResult(
             query=query,
@@ -330,16 +331,7 @@ class Screener:
                 # accuracy v2: the name-stage caps first (already in name_score), then the rest
                 features=[*(best.caps if best is not None else ()), *features],
             ),
-            also_listed=[
-                ListingRef(
-                    source=index.entities[other].source,
-                    dataset=index.entities[other].dataset,
-                    entry_id=index.entities[other].entry_id,
-                    name=index.entities[other].name,
-                    linked_by=why,
-                )
-                for other, why in sorted(index.linked(entity_id).items())
-            ],
+            also_listed=listing_refs(index, entity_id),
             list_version=entity.version_id,
             listed_on=entity.listed_on,
         )
@@ -350,9 +342,11 @@ class Screener:
         """Every listed party carrying this identifier (a BIC in any of its 8- or 11-character
         forms, an IMO number, a crypto address ...): score 1.0, decision match."""
         try:
-            return identifier_hits(self.index, kind, value, allowed_datasets(lists))
+            hits = identifier_hits(self.index, kind, value, allowed_datasets(lists))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
+        fill_not_listed_by(hits, (v.dataset for v in self.versions))
+        return hits
 
     def scan_text(
         self, text: str, lists: list[str] | None = None, thresholds: Thresholds | None = None

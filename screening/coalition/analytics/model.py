@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from lists.model import Schema, Source
 
@@ -51,6 +51,19 @@ class Listing(BaseModel):
     date_basis: DateBasis = DateBasis.UNKNOWN
     # The first stored version without the entry, when a later version dropped it.
     delisted_on: dt.date | None = None
+    # The stored versions around the entry's first appearance (`screening.store.history`):
+    # the first version holding it, and the newest version before that one without it. When
+    # `absent_on` is None the entry is in the dataset's oldest stored version: it was listed on
+    # or before `first_seen`, how long before is unknown, so such an entry without an official
+    # date has `listed_on` None and `date_basis` UNKNOWN (never "listed on the first file's day").
+    first_seen: dt.date | None = None
+    absent_on: dt.date | None = None
+    aliases: list[str] = Field(
+        default_factory=list, description="The other names (not weak aliases), as listed."
+    )
+    birth_years: list[int] = Field(
+        default_factory=list, description="Every year a listed birth date may fall in."
+    )
     countries: list[str] = Field(
         default_factory=list, description="Every ISO-2 country link: nationality, address, flag."
     )
@@ -95,3 +108,13 @@ class CoalitionData(BaseModel):
     )
     datasets: list[str] = Field(default_factory=list, description="The datasets loaded.")
     members: list[str] = Field(default_factory=list, description="The members loaded.")
+
+    def cluster_of(self, key: str) -> Cluster | None:
+        """The cluster holding the listing `key` ('dataset:entry_id'), if any."""
+        if self._by_key is None:
+            self._by_key = {
+                listing.key: cluster for cluster in self.clusters for listing in cluster.listings
+            }
+        return self._by_key.get(key)
+
+    _by_key: dict[str, Cluster] | None = PrivateAttr(default=None)
