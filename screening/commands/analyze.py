@@ -1,9 +1,10 @@
 """``coalition analyze``: who lists whom, who follows whom and how fast, where lists diverge.
 
-Each subcommand builds the cross-list clusters of the active lists once (under a progress
-bar), calls one analysis of `screening.coalition.analytics` and prints its result as tables,
-or as one JSON object with ``--json``. The analyses, their date basis and their caveats are
-described in docs/analytics.md.
+Each subcommand reads the cross-list clusters of the active lists from the cluster cache, or
+builds them once (under a progress bar) and caches them (`analytics.cache`); it then calls one
+analysis of `screening.coalition.analytics` and prints its result as tables, or as one JSON
+object with ``--json``. The analyses, their date basis and their caveats are described in
+docs/analytics.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.commands.common import (
+    NO_LISTS,
     db_option,
     fail,
     json_option,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from screening.coalition.analytics.overlap import CellClusters, Overlap, ScopeFilter
     from screening.coalition.analytics.trends import Trends
     from screening.matching.screener import Screener
+    from screening.store import VersionInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SCOPE = "russia"
@@ -100,19 +103,33 @@ def _cluster_progress() -> Iterator[Callable[[str, int, int], None]]:
 class Loaded:
     data: CoalitionData
     scope: ScopeFilter
-    screener: Screener
+    versions: list[VersionInfo]
+    screener: Screener | None = None
 
 
-def _load(db_url: str | None, scope_name: str) -> Loaded:
-    """The scope, then the clusters of the store's active lists (built once per command)."""
-    from screening.coalition.analytics.clusters import build_coalition
+def _load(db_url: str | None, scope_name: str, *, with_screener: bool = False) -> Loaded:
+    """The scope, then the clusters of the store's active lists: read from the cluster cache
+    (`analytics.cache`), or built once under a progress bar and cached for the next command.
+
+    The screener (its name index) is opened only to build the clusters or when asked for.
+    """
+    from screening.coalition.analytics.cache import coalition_data
 
     scope = _resolve_scope(scope_name)
     with open_store(db_url) as store:
-        screener = loaded_screener(store)
+        versions = store.active_versions()
+        if not versions:
+            fail(NO_LISTS)
+        opened: list[Screener] = [loaded_screener(store)] if with_screener else []
+
+        def screener() -> Screener:
+            if not opened:
+                opened.append(loaded_screener(store))
+            return opened[0]
+
         with _cluster_progress() as on_progress:
-            data = build_coalition(store, screener, progress=on_progress)
-    return Loaded(data=data, scope=scope, screener=screener)
+            data = coalition_data(store, screener, progress=on_progress)
+    return Loaded(data=data, scope=scope, versions=versions, screener=opened[0] if opened else None)
 
 
 def _echo_json(result: BaseModel) -> None:
@@ -147,7 +164,8 @@ def analyze_party(name: str, as_json: bool, scope_name: str, db_url: str | None)
     """The cluster(s) of the listed party best matching NAME, with every listing's date."""
     from screening.coalition.analytics.clusters import party
 
-    loaded = _load(db_url, scope_name)
+    loaded = _load(db_url, scope_name, with_screener=True)
+    assert loaded.screener is not None
     clusters = party(loaded.data, loaded.screener, name)
     if as_json:
         dumped = [_party_json(cluster, loaded.scope) for cluster in clusters]
@@ -493,11 +511,15 @@ def _print_trends(result: Trends) -> None:
 @db_option
 def analyze_report(output_path: Path, scope_name: str, db_url: str | None) -> None:
     """One HTML page with the overlap, lag, trend and hub figures, the method and date basis."""
-    from screening.coalition.analytics.report import write_report
+    from screening.coalition.analytics.report import compute_figures, write_report
 
     loaded = _load(db_url, scope_name)
+    # The figures once, handed to the page (which would otherwise compute them itself).
+    figures = compute_figures(loaded.data, loaded.scope)
     try:
-        write_report(loaded.data, loaded.scope, output_path, versions=loaded.screener.versions)
+        write_report(
+            loaded.data, loaded.scope, output_path, versions=loaded.versions, figures=figures
+        )
     except OSError as exc:
         fail(f"{output_path}: {exc.strerror or exc}")
     note(f"wrote {output_path}")

@@ -22,17 +22,26 @@ the entry is in the dataset's oldest stored version). It then joins them in two 
    and the merge bar is reported in `CoalitionData.uncertain` and not merged, and so is every
    name link between vessels or aircraft (`REPORT_ONLY`: a ship is its IMO number).
 
+Then a listing that a later version of its dataset replaced by an entry of the same party
+under a new key is a renumbering, not a delisting (`renumbering`): it joins its successor's
+cluster and leaves the figures (`CoalitionData.renumbered` keeps its key).
+
 The result is deterministic: listings, links and clusters are sorted, ties broken by key.
+The cyclic garbage collector is paused during the build (it would walk the listings read at
+every full collection), and names that the screener reads alike
+(`_query_facts`: same tokens) are screened once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lists.model import IdentifierType, NameKind, Schema
@@ -46,7 +55,14 @@ from screening.coalition.analytics.model import (
     LinkMethod,
     Listing,
 )
+from screening.coalition.analytics.renumbering import (
+    inherit_first_appearance,
+    rekey_links,
+    renumberings,
+)
+from screening.matching.features.names import distinctive_length
 from screening.matching.index import normalize_identifier
+from screening.matching.normalize import tokenize
 from screening.matching.party_links import LINKING_IDENTIFIERS
 from screening.matching.results import Query, Thresholds
 from screening.matching.screener import Screener
@@ -125,6 +141,18 @@ def build_coalition(
     version); `progress(stage, done, total)` is called as the name pass advances. The name
     pass runs in `workers` forked processes (default: one per CPU, at most `MAX_WORKERS`).
     """
+    with _collector_paused():
+        return _build(store, screener, datasets=datasets, progress=progress, workers=workers)
+
+
+def _build(
+    store: ListStore,
+    screener: Screener,
+    *,
+    datasets: Iterable[str] | None,
+    progress: Progress | None,
+    workers: int | None,
+) -> CoalitionData:
     workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
     chosen = chosen_datasets(store, datasets)
     entries = read_listings(store, chosen)
@@ -141,7 +169,15 @@ def build_coalition(
             links.append(link)
         else:
             uncertain.append(link)
-    clusters = _clusters(by_key, forest, links)
+    # A key a dataset replaced by another (`renumbering`) is not a delisting: it joins its
+    # successor's cluster and leaves the figures; links through it now name the successor.
+    replaced = renumberings({key: entry.listing for key, entry in by_key.items()}, forest.find)
+    for old, new in replaced.items():
+        forest.union(old, new)
+    inherit_first_appearance({key: entry.listing for key, entry in by_key.items()}, replaced)
+    current = {key: entry for key, entry in by_key.items() if key not in replaced}
+    links, uncertain = rekey_links(links, replaced), rekey_links(uncertain, replaced)
+    clusters = _clusters(current, forest, links)
     # A pair below the merge bar that other evidence joined anyway is no longer uncertain.
     uncertain = [u for u in uncertain if forest.find(u.a) != forest.find(u.b)]
     members = sorted({entry.listing.member for entry in entries})
@@ -150,6 +186,7 @@ def build_coalition(
         uncertain=sorted(uncertain, key=_link_order),
         datasets=chosen,
         members=members,
+        renumbered=dict(sorted(replaced.items())),
     )
 
 
@@ -321,11 +358,19 @@ def name_links(
             continue
         for name in entry.primary_names:
             askers[(name, entry.listing.schema_)].append(entry)
-    queries = sorted(askers)
+    # Names spelled apart only in case, accents or punctuation (SBERBANK, Sberbank) are one
+    # query to the screener: screened once, answered for each spelling.
+    asked = sorted(askers)
+    query_of: dict[tuple[str, Schema], tuple[str, Schema]] = {}
+    first_of: dict[Hashable, tuple[str, Schema]] = {}
+    for name, schema in asked:
+        query_of[(name, schema)] = first_of.setdefault(_query_facts(name, schema), (name, schema))
+    queries = sorted(set(first_of.values()))
+    answer_of = dict(zip(queries, _screen_all(screener, queries, datasets, workers), strict=True))
     best: dict[tuple[str, str], Link] = {}
-    answers = _screen_all(screener, queries, datasets, workers)
-    for done, ((name, _), hits) in enumerate(zip(queries, answers, strict=True), start=1):
-        for entry in askers[(name, _)]:
+    for done, (name, schema) in enumerate(asked, start=1):
+        hits = answer_of[query_of[(name, schema)]]
+        for entry in askers[(name, schema)]:
             for dataset, entry_id, matched, score in hits:
                 other = by_key.get(f"{dataset}:{entry_id}")
                 if other is None or other is entry:
@@ -341,9 +386,15 @@ def name_links(
                     evidence=_name_evidence(name, matched, entry, other),
                     score=score,
                 )
-        if progress is not None and (done % 5000 == 0 or done == len(queries)):
-            progress("names", done, len(queries))
+        if progress is not None and (done % 5000 == 0 or done == len(asked)):
+            progress("names", done, len(asked))
     return sorted(best.values(), key=_link_order)
+
+
+def _query_facts(name: str, schema: Schema) -> Hashable:
+    """What the screener reads of a name-only query (`Screener.screen_query`: its tokens and
+    the script's distinctive length): two names with the same facts get the same hits."""
+    return (tokenize(name, schema), schema, distinctive_length(name))
 
 
 Hits = list[tuple[str, str, str, float]]  # dataset, entry_id, matched name, score
@@ -363,10 +414,33 @@ def _screen_all(
         if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return [_screen_one(query) for query in queries]
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, initializer=_collect_own_objects_only) as pool:
             return pool.map(_screen_one, queries, chunksize=_CHUNK)
     finally:
         _WORKER_STATE = None
+
+
+def _collect_own_objects_only() -> None:
+    """In a forked worker: the objects inherited from the parent (the listings read, the
+    index) are frozen out of the collector's reach, which then walks only the worker's own.
+    Walking the inherited ones would also copy their memory pages into the worker."""
+    gc.freeze()
+    gc.enable()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the clusters are built: they are hundreds of
+    thousands of small objects, none of them garbage (freed by reference counting), and each
+    full collection would walk them all again. The forked workers freeze what they inherit
+    and collect only their own objects (`_collect_own_objects_only`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _screen_one(query: tuple[str, Schema]) -> Hits:
@@ -461,10 +535,14 @@ def _clusters(by_key: dict[str, ListingFacts], forest: _Forest, links: list[Link
     cluster_links: dict[str, list[Link]] = defaultdict(list)
     for link in sorted(links, key=_link_order):
         cluster_links[forest.find(link.a)].append(link)
-    return [
-        Cluster(id=root, listings=listings, links=cluster_links.get(root, []))
-        for root, listings in sorted(grouped.items())
-    ]
+    # The id is the smallest key still listed (a renumbered root key left the cluster).
+    return sorted(
+        (
+            Cluster(id=listings[0].key, listings=listings, links=cluster_links.get(root, []))
+            for root, listings in grouped.items()
+        ),
+        key=lambda cluster: cluster.id,
+    )
 
 
 def _link_order(link: Link) -> tuple[str, str, str, float]:

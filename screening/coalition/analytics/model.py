@@ -68,6 +68,11 @@ class Listing(BaseModel):
         default_factory=list, description="Every ISO-2 country link: nationality, address, flag."
     )
     identifiers: list[str] = Field(default_factory=list, description="'type:value' strings.")
+    renumbered_from: list[str] = Field(
+        default_factory=list,
+        description="Keys of earlier entries of the same dataset this one replaced "
+        "(`renumbering`): not delistings; this listing inherits their first appearance.",
+    )
 
     model_config = {"populate_by_name": True, "serialize_by_alias": True}
 
@@ -108,13 +113,17 @@ class CoalitionData(BaseModel):
     )
     datasets: list[str] = Field(default_factory=list, description="The datasets loaded.")
     members: list[str] = Field(default_factory=list, description="The members loaded.")
+    renumbered: dict[str, str] = Field(
+        default_factory=dict,
+        description="Renumbered (dropped) listing key -> the key of the listing replacing it.",
+    )
 
     def cluster_of(self, key: str) -> Cluster | None:
-        """The cluster holding the listing `key` ('dataset:entry_id'), if any."""
+        """The cluster holding the listing `key` ('dataset:entry_id', or a renumbered key)."""
         if self._by_key is None:
             self._by_key = {
                 listing.key: cluster for cluster in self.clusters for listing in cluster.listings
             }
-        return self._by_key.get(key)
+        return self._by_key.get(self.renumbered.get(key, key))
 
     _by_key: dict[str, Cluster] | None = PrivateAttr(default=None)

@@ -109,6 +109,14 @@ def caveats(data: CoalitionData) -> list[str]:
             f"OFAC: {undated_ofac} listings without an official designation date (the SDN CSV "
             "carries none); their dates are first-seen dates or unknown."
         )
+    if data.renumbered:
+        per_dataset = Counter(key.split(":", 1)[0] for key in data.renumbered)
+        counts = ", ".join(f"{dataset} {count}" for dataset, count in sorted(per_dataset.items()))
+        notes.append(
+            f"renumbered: {len(data.renumbered)} entries that a later version replaced by an entry "
+            f"of the same party under a new key ({counts}) are not counted as delistings; the "
+            "new entry keeps the first appearance (Listing.renumbered_from)."
+        )
     if any(listing.date_basis is DateBasis.FIRST_SEEN for listing in listings):
         notes.append(
             "first_seen dates are the first stored version holding the entry: an upper bound, "

@@ -6,7 +6,8 @@ dated by the listing's designation date, with its basis (`official` field, or `f
 the first stored version holding the entry); listings whose date is unknown are counted as
 undated, not dropped. Delistings come from the stored versions only: the first version
 without an entry a former version held (`Listing.delisted_on`), so they are only as precise
-as the versions loaded and none are seen before the second version of a dataset.
+as the versions loaded and none are seen before the second version of a dataset. An entry a
+dataset renumbered (`renumbering`) is no delisting: each member's total counts them apart.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class MemberTotals(BaseModel):
     designations: int = Field(description="dated designations")
     undated: int
     delistings: int
+    renumbered: int = Field(
+        description="entries replaced by one of these listings under a new key: not delistings"
+    )
 
 
 class Trends(BaseModel):
@@ -59,8 +63,10 @@ def trends(data: CoalitionData, scope: ScopeFilter | None = None) -> Trends:
     delistings: Counter[tuple[str, str]] = Counter()
     listings: Counter[str] = Counter()
     undated: Counter[str] = Counter()
+    renumbered: Counter[str] = Counter()
     for listing in (listing for cluster in clusters for listing in cluster.listings):
         listings[listing.member] += 1
+        renumbered[listing.member] += len(listing.renumbered_from)
         date = designation_date(listing)
         if date is None:
             undated[listing.member] += 1
@@ -91,6 +97,7 @@ def trends(data: CoalitionData, scope: ScopeFilter | None = None) -> Trends:
             designations=listings[member] - undated[member],
             undated=undated[member],
             delistings=sum(count for (_, m), count in delistings.items() if m == member),
+            renumbered=renumbered[member],
         )
         for member in order
     ]

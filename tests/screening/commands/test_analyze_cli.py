@@ -200,3 +200,62 @@ def test_report_writes_one_html_page(tmp_path: Path, run: Run) -> None:
     page = out.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html")
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_the_second_command_reads_the_cluster_cache(
+    tmp_path: Path, shared_lists: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store of its own (two small EU excerpts), so loading into it disturbs no other test.
+    url = f"sqlite:///{tmp_path / 'cached.db'}"
+    eu = shared_lists / "eu" / "fixtures"
+
+    def load(path: Path) -> None:
+        loaded = CliRunner().invoke(main, ["lists", "load", "--db", url, str(path)])
+        assert loaded.exit_code == 0, loaded.output
+
+    load(eu / "GSmiguel" / "sample_eu_fsf.xml")
+    builds: list[str] = []
+
+    def counted(store: Any, screener: Any, **options: Any) -> CoalitionData:
+        builds.append(str(store.engine.url))
+        return _REAL_BUILD(store, screener, **options)
+
+    monkeypatch.setattr(clusters, "build_coalition", counted)
+    first = _json(run("overlap", "--json", "--scope", "iran", db=url))
+    assert len(builds) == 1
+    # The conftest points COALITION_INDEX_DIR at tmp_path / "index": the cache sits there.
+    assert len(list((tmp_path / "index").glob("coalition-*.json"))) == 1
+    assert _json(run("overlap", "--json", "--scope", "iran", db=url)) == first
+    assert _json(run("trends", "--json", db=url))["scope"] == "russia"
+    assert _json(run("party", "Saddam Hussein", "--json", db=url))["query"] == "Saddam Hussein"
+    assert len(builds) == 1  # three more commands, no rebuild
+    # Another stored version of a counted dataset is other clusters: built again, then cached.
+    load(eu / "jaggeman" / "eu_sample.xml")
+    run("overlap", "--json", db=url)
+    run("overlap", "--json", db=url)
+    assert len(builds) == 2
+    assert len(list((tmp_path / "index").glob("coalition-*.json"))) == 2
+
+
+def test_an_unreadable_cache_is_rebuilt(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _json(run("lag", "--json"))
+    (path,) = (tmp_path / "index").glob("coalition-*.json")
+    builds: list[int] = []
+    once = clusters.build_coalition  # the module's build-once stand-in
+
+    def counted(store: Any, screener: Any, **options: Any) -> CoalitionData:
+        builds.append(1)
+        return once(store, screener, **options)
+
+    monkeypatch.setattr(clusters, "build_coalition", counted)
+    # A cache of other versions under this name (a collision, a copied file): not used.
+    path.write_text('{"material": [], "data": {"clusters": []}}')
+    assert _json(run("lag", "--json")) == first
+    assert len(builds) == 1
+    path.write_bytes(b"\x80 not json at all")
+    assert _json(run("lag", "--json")) == first
+    assert len(builds) == 2
+    assert _json(run("lag", "--json")) == first  # rewritten: read again
+    assert len(builds) == 2
