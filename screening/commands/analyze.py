@@ -50,6 +50,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SCOPE = "russia"
 
 
+# Tables of listings are wide: piped into a file they keep their columns instead of being
+# squeezed into 80 (rich's width when standard output is not a terminal).
+PIPED_WIDTH = 200
+
+
+def wide_console() -> Console:
+    """A console as wide as the terminal, or `PIPED_WIDTH` when the output is not one."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPED_WIDTH)
+
+
 def _scope_option(func: F) -> F:
     return click.option(
         "--scope",
@@ -173,7 +184,7 @@ def analyze_party(name: str, as_json: bool, scope_name: str, db_url: str | None)
         return
     if not clusters:
         fail(f"no listed party matches {name!r}")
-    console = Console()
+    console = wide_console()
     for cluster in clusters:
         _print_cluster(console, cluster, loaded.scope)
 
@@ -250,7 +261,7 @@ def analyze_overlap(
 
 
 def _print_overlap(result: Overlap) -> None:
-    console = Console()
+    console = wide_console()
     partition = Table(
         "listed by exactly",
         "parties",
@@ -278,7 +289,7 @@ def _print_overlap(result: Overlap) -> None:
 
 
 def _print_cell(found: CellClusters, notes: list[str]) -> None:
-    console = Console()
+    console = wide_console()
     table = Table(
         "party",
         "listings",
@@ -312,7 +323,7 @@ def analyze_lag(as_json: bool, scope_name: str, db_url: str | None) -> None:
 
 
 def _print_lag(result: Lags) -> None:
-    console = Console()
+    console = wide_console()
     table = Table(
         "leader",
         "follower",
@@ -379,7 +390,7 @@ def analyze_divergence(
 
 
 def _print_divergence(result: Divergence) -> None:
-    console = Console()
+    console = wide_console()
     for direction in result.directions:
         table = Table(
             "party",
@@ -429,7 +440,7 @@ def analyze_hubs(as_json: bool, scope_name: str, db_url: str | None) -> None:
 
 
 def _print_hubs(result: Hubs) -> None:
-    console = Console()
+    console = wide_console()
     members = Table(
         "member",
         "in hubs",
@@ -469,7 +480,7 @@ def analyze_trends(as_json: bool, scope_name: str, db_url: str | None) -> None:
 
 
 def _print_trends(result: Trends) -> None:
-    console = Console()
+    console = wide_console()
     months = Table(
         "month",
         "member",
