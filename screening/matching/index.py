@@ -200,11 +200,14 @@ class NameIndex:
     _reached: dict[Token, IdArray] = field(default_factory=dict, repr=False, compare=False)
     # The key buckets read so far (see `key_buckets`); not persisted.
     _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
+    # `posting_offsets` as a memoryview (see `_offsets`); not persisted.
+    _offsets_view: memoryview | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_reached", None)
         state.pop("_key_slots", None)
+        state.pop("_offsets_view", None)
         state["format"] = INDEX_FORMAT
         # Entities by column, the enums by value: a pickled enum member is a call to its class,
         # 40,000 of them a noticeable part of the load.
@@ -222,6 +225,7 @@ class NameIndex:
         self.__dict__.update(state)
         self._reached = {}
         self._key_slots = {}
+        self._offsets_view = None
         self.entities = []
         if columns and columns[0]:
             sources = map(Source._value2member_map_.__getitem__, columns[0])
@@ -248,16 +252,43 @@ class NameIndex:
         return self._posting(key).tolist()  # type: ignore[no-any-return]
 
     def _posting(self, key: str) -> IdArray:
+        slot = self._slot(key)
+        if slot is None:
+            return _NO_NAMES
+        offsets = self._offsets()
+        return self.posting_flat[offsets[slot] : offsets[slot + 1]]
+
+    def _slot(self, key: str) -> int | None:
         prefix = key[:KEY_BUCKET_PREFIX]
         slots = self._key_slots.get(prefix)
         if slots is None:
             keys, numbers = self.key_buckets.get(prefix, ("", array("i")))
             slots = dict(zip(keys.split("\n"), numbers, strict=False)) if keys else {}
             self._key_slots[prefix] = slots
-        slot = slots.get(key)
-        if slot is None:
-            return _NO_NAMES
-        return self.posting_flat[self.posting_offsets[slot] : self.posting_offsets[slot + 1]]
+        return slots.get(key)
+
+    def _offsets(self) -> memoryview:
+        """The posting offsets as a memoryview: indexing it gives Python ints (a numpy scalar
+        is several times slower to make and to slice with)."""
+        view = self._offsets_view
+        if view is None:
+            view = self._offsets_view = self.posting_offsets.data
+        return view
+
+    def _usable_postings(self, keys: Iterable[str]) -> list[IdArray]:
+        """The posting lists of these keys that retrieval uses (not empty, not MAX_POSTING long)."""
+        offsets = self._offsets()
+        buckets = self._key_slots
+        found = []
+        for key in keys:
+            # (`_slot` inlined: a word has about twenty keys, most of them on no name)
+            slots = buckets.get(key[:KEY_BUCKET_PREFIX])
+            slot = self._slot(key) if slots is None else slots.get(key)
+            if slot is not None:
+                start, end = offsets[slot], offsets[slot + 1]
+                if 0 < end - start <= MAX_POSTING:
+                    found.append(self.posting_flat[start:end])
+        return found
 
     def set_postings(
         self, keys: Sequence[str], key_of_pair: IdArray, name_of_pair: IdArray
@@ -278,6 +309,7 @@ class NameIndex:
             bucket[1].append(slot)
         self.key_buckets = {prefix: ("\n".join(k), s) for prefix, (k, s) in buckets.items()}
         self._key_slots = {}
+        self._offsets_view = None
 
     def candidates(
         self, tokens: Sequence[Token], limit: int, by_initials: bool = True
@@ -346,15 +378,14 @@ class NameIndex:
 
     def _reach(self, token: Token) -> IdArray:
         keys = _query_keys(token)
-        exact_keys = keys[:2]  # t:phonetic, t:text
-        postings = [p for p in map(self._posting, exact_keys) if 0 < len(p) <= MAX_POSTING]
-        reached = np.unique(np.concatenate(postings)) if postings else _NO_NAMES
+        # t:phonetic, t:text (one key when the word is its own phonetic form)
+        postings = self._usable_postings(dict.fromkeys(keys[:2]))
+        reached = _union(postings)
         # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
         # neighbours would only add thousands of weak candidates.
         if len(reached) <= COMMON_WORD_REACH:
-            postings += [p for p in map(self._posting, keys[2:]) if 0 < len(p) <= MAX_POSTING]
-            if postings:
-                reached = np.unique(np.concatenate(postings))
+            postings += self._usable_postings(dict.fromkeys(keys[2:]))
+            reached = _union(postings)
         return reached
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
@@ -396,6 +427,15 @@ class NameIndex:
 # The IndexedEntity fields persisted as they are (by position); source and schema go by value.
 _PLAIN_ENTITY_FIELDS = (1, 2, 4, 5, 6, 7, 8, 9, 10)
 _plain_entity_fields = operator.itemgetter(*_PLAIN_ENTITY_FIELDS)
+
+
+def _union(postings: list[IdArray]) -> IdArray:
+    """The names on any of these posting lists, ascending (each list is ascending, no repeat)."""
+    if not postings:
+        return _NO_NAMES
+    if len(postings) == 1:
+        return postings[0]
+    return np.unique(np.concatenate(postings))
 
 
 def default_index_dir() -> Path:
