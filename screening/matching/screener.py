@@ -25,11 +25,13 @@ from screening.matching import textscan
 from screening.matching.algorithm import MAX_BONUS, adjustments, final_score, name_score
 from screening.matching.features.model import QueryFacts
 from screening.matching.features.names import (
+    JoinedWords,
     NameScore,
     SimilarityMemo,
     alignment_ceiling,
     distinctive_length,
-    joined_score,
+    joined_words,
+    joined_words_score,
     remember_similarities,
 )
 from screening.matching.index import (
@@ -218,6 +220,7 @@ class Screener:
         # Without identifiers, a name whose score cannot reach the report threshold even with
         # every secondary bonus is not aligned in full (`_name_score`).
         floor = None if facts.identifiers else thresholds.report - MAX_BONUS
+        query_joined = joined_words(facts.tokens)
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
         initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
@@ -249,6 +252,7 @@ class Screener:
                 memo,
                 name_scores,
                 floor,
+                query_joined,
             )
             if hit is not None:
                 best[entity_id] = hit
@@ -281,6 +285,7 @@ class Screener:
         memo: SimilarityMemo,
         name_scores: dict[tuple[int, Schema], NameScore | None],
         floor: float | None,
+        query_joined: JoinedWords,
     ) -> Hit | None:
         entity = index.entities[entity_id]
         best_name = None
@@ -293,7 +298,7 @@ class Screener:
                 scored = name_scores[key]
             else:
                 scored = name_scores[key] = _name_score(
-                    facts, name.tokens, index, memo, entity.schema, floor
+                    facts, name.tokens, index, memo, entity.schema, floor, query_joined
                 )
             if scored is None:
                 continue
@@ -371,6 +376,7 @@ def _name_score(
     memo: SimilarityMemo,
     listed_schema: Schema,
     floor: float | None,
+    query_joined: JoinedWords,
 ) -> NameScore | None:
     """The name score, or None when an upper bound of it is below `floor`.
 
@@ -385,7 +391,7 @@ def _name_score(
         )
         # (the joined score is needed only when the alignment's bound alone is too low)
         if ceiling + CEILING_MARGIN < floor:
-            together = joined_score(facts.tokens, listed)
+            together = joined_words_score(query_joined, joined_words(listed))
             if (together or 0.0) + CEILING_MARGIN < floor:
                 return None
     return name_score(facts, listed, index, memo, person, listed_schema)

@@ -39,6 +39,7 @@ FUZZY_DISCOUNT = 0.97
 # One listed word's meetings with the query's words: (query position, similarity, how), for the
 # query words it meets (similarity above 0) only, by position.
 SimilarityRow = tuple[tuple[int, float, str], ...]
+_INITIAL = TokenKind.INITIAL.value  # (a plain string: compared on the hot path)
 
 
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
@@ -199,10 +200,6 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
         pairs += [
             (p, qi) for p, t in enumerate(listed) if t.text in natives for qi in natives[t.text]
         ]
-    for p, t in enumerate(listed):
-        if t.text[-2:] == "ff":
-            native = _native_ending(t.text)
-            pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
     # an initial and a word of its first letter, on either side
     initials = _positions(q.text[0] if q.kind == TokenKind.INITIAL else None for q in query)
     if initials:
@@ -212,9 +209,13 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
             if t.text[0] in initials
             for qi in initials[t.text[0]]
         ]
+    # (the listed -off words and initials in one pass: both are rare)
     for p, t in enumerate(listed):
-        if t.kind == TokenKind.INITIAL:
+        if t.kind == _INITIAL:
             pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == t.text]
+        elif t.text[-2:] == "ff":
+            native = _native_ending(t.text)
+            pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
     return pairs
 
 
