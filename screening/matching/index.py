@@ -339,32 +339,45 @@ class NameIndex:
             for t in tokens
             if t.kind == TokenKind.WORD
         )
-        ranked = self._ranked(reached, weights, query_weight)
-        chosen: list[int] = ranked[:limit].tolist()
+        met_names, rank = self._met(reached, weights, query_weight)
+        best = _best_first(met_names, rank, limit)
+        chosen: list[int] = met_names[best].tolist()
         initials = [t.text[0] for t in tokens if t.kind == TokenKind.INITIAL]
         if not (by_initials and initials):
             return chosen
         needed = 0
         for letter in initials:
             needed |= _FIRST_LETTER_BITS.get(letter, 0)
-        pool = ranked[limit:]
-        has_all = (self.first_letters[pool] & np.uint64(needed)) == np.uint64(needed)
-        chosen += pool[has_all][:INITIALS_CANDIDATES].tolist()
+        # The best names the ranking left out that have a word starting with each initial.
+        pool = np.ones(len(met_names), dtype=bool)
+        pool[best] = False
+        pool &= (self.first_letters[met_names] & np.uint64(needed)) == np.uint64(needed)
+        rest = np.flatnonzero(pool)
+        extra = rest[_best_first(met_names[rest], rank[rest], INITIALS_CANDIDATES)]
+        chosen += met_names[extra].tolist()
         return chosen
 
-    def _ranked(self, reached: list[IdArray], weights: list[float], query_weight: float) -> IdArray:
-        """The reached names, best first: the weight each met, shared out over both names'
-        weight (a Dice coefficient, like the final score: a short name that holds all the
-        query's words comes first); the higher name id first among equals."""
+    def _met(
+        self, reached: list[IdArray], weights: list[float], query_weight: float
+    ) -> tuple[IdArray, npt.NDArray[np.float64]]:
+        """The reached names (ascending) and their rank: the weight each met, shared out over
+        both names' weight (a Dice coefficient, like the final score: a short name that holds
+        all the query's words comes first)."""
         ids = np.concatenate(reached) if reached else _NO_NAMES
         if not len(ids):
-            return _NO_NAMES
+            return _NO_NAMES, np.zeros(0)
         # The weight met per name, summed in the order of the query's words (as a dict would:
-        # the same floating-point sums, hence the same ranking).
-        met_names, position = np.unique(ids, return_inverse=True)
-        met = np.bincount(position, weights=np.repeat(np.array(weights), [len(r) for r in reached]))
-        rank = met / (query_weight + self.name_weights[met_names] + 1e-9)
-        return met_names[np.lexsort((met_names, rank))[::-1]]
+        # the same floating-point sums, hence the same ranking): np.unique's steps, inlined.
+        order = ids.argsort(kind="stable")
+        ordered = ids[order]
+        first = np.empty(len(ids), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        position = np.empty(len(ids), dtype=np.intp)
+        position[order] = np.cumsum(first) - 1
+        met_names = ordered[first]
+        met = np.bincount(position, weights=np.repeat(weights, [len(r) for r in reached]))
+        return met_names, met / (query_weight + self.name_weights[met_names] + 1e-9)
 
     def reached(self, token: Token) -> IdArray:
         """The names one query word reaches through its keys (remembered: words recur)."""
@@ -427,6 +440,17 @@ class NameIndex:
 # The IndexedEntity fields persisted as they are (by position); source and schema go by value.
 _PLAIN_ENTITY_FIELDS = (1, 2, 4, 5, 6, 7, 8, 9, 10)
 _plain_entity_fields = operator.itemgetter(*_PLAIN_ENTITY_FIELDS)
+
+
+def _best_first(names: IdArray, rank: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.intp]:
+    """The positions of the `count` best names, best first: the higher rank, then the higher
+    name id. A long list is cut at the count-th rank first (every name of that rank kept, so the
+    order of the cut list's head is the full sort's)."""
+    if len(rank) > 2 * count:
+        cut = np.partition(rank, len(rank) - count)[len(rank) - count]
+        kept = np.flatnonzero(rank >= cut)
+        return kept[np.lexsort((names[kept], rank[kept]))[::-1][:count]]
+    return np.lexsort((names, rank))[::-1][:count]
 
 
 def _union(postings: list[IdArray]) -> IdArray:
