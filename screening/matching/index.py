@@ -48,7 +48,14 @@ import platformdirs
 from lists.model import IdentifierType, PartialDate, Schema, Source
 from lists.values import identifiers as values_identifiers
 from screening import settings
-from screening.matching.normalize import Token, TokenKind, joined, tokenize
+from screening.matching.normalize import (
+    KIND_INITIAL,
+    KIND_LEGAL_FORM,
+    KIND_WORD,
+    Token,
+    joined,
+    tokenize,
+)
 from screening.matching.party_links import link_parties
 from screening.store import VersionInfo
 
@@ -66,6 +73,9 @@ INDEX_FORMAT = 12
 MAX_POSTING = 4000
 MIN_DELETE_LENGTH = 5
 COMMON_WORD_REACH = 300
+# A name a query word reaches only through a spelling neighbour (a deletion, the consonant
+# skeleton) counts this share of the word's weight in the ranking.
+NEIGHBOUR_WEIGHT = 1.0
 # Query words whose reached names are remembered (about 0.5 kB each): given names, BANK, AL ...
 # recur from one screening to the next, and their keys need not be looked up again.
 REACHED_CACHE = 8192
@@ -197,7 +207,9 @@ class NameIndex:
     unknown_weight: float = 1.0
     generic_below: float = 0.0
     # The names each recent query word reached (see `reached`); not persisted.
-    _reached: dict[Token, IdArray] = field(default_factory=dict, repr=False, compare=False)
+    _reached: dict[Token, tuple[IdArray, IdArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     # The key buckets read so far (see `key_buckets`); not persisted.
     _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
     # `posting_offsets` as a memoryview (see `_offsets`); not persisted.
@@ -324,10 +336,15 @@ class NameIndex:
         reached: list[IdArray] = []
         weights: list[float] = []
         for token in tokens:
-            if token.kind == TokenKind.LEGAL_FORM:
+            if token.kind == KIND_LEGAL_FORM:
                 continue
-            reached.append(self.reached(token))
-            weights.append(self.weights.get(token.phonetic, self.unknown_weight))
+            weight = self.weights.get(token.phonetic, self.unknown_weight)
+            exact, neighbours = self.reached_parts(token)
+            reached.append(exact)
+            weights.append(weight)
+            if len(neighbours):
+                reached.append(neighbours)
+                weights.append(weight * NEIGHBOUR_WEIGHT)
         together = joined(tuple(tokens))
         if len(together) >= 6:
             # GAZPROM BANK meets GAZPROMBANK (a one-word name) and the reverse (j: keys).
@@ -335,14 +352,12 @@ class NameIndex:
                 reached.append(self._posting(key))
                 weights.append(2 * self.unknown_weight)
         query_weight = sum(
-            self.weights.get(t.phonetic, self.unknown_weight)
-            for t in tokens
-            if t.kind == TokenKind.WORD
+            self.weights.get(t.phonetic, self.unknown_weight) for t in tokens if t.kind == KIND_WORD
         )
         met_names, rank = self._met(reached, weights, query_weight)
         best = _best_first(met_names, rank, limit)
         chosen: list[int] = met_names[best].tolist()
-        initials = [t.text[0] for t in tokens if t.kind == TokenKind.INITIAL]
+        initials = [t.text[0] for t in tokens if t.kind == KIND_INITIAL]
         if not (by_initials and initials):
             return chosen
         needed = 0
@@ -380,7 +395,13 @@ class NameIndex:
         return met_names, met / (query_weight + self.name_weights[met_names] + 1e-9)
 
     def reached(self, token: Token) -> IdArray:
-        """The names one query word reaches through its keys (remembered: words recur)."""
+        """The names one query word reaches through its keys (ascending)."""
+        exact, neighbours = self.reached_parts(token)
+        return np.union1d(exact, neighbours) if len(neighbours) else exact
+
+    def reached_parts(self, token: Token) -> tuple[IdArray, IdArray]:
+        """The names one query word reaches as written (or by its phonetic form), and those
+        only its spelling neighbours reach (remembered: words recur)."""
         found = self._reached.get(token)
         if found is None:
             found = self._reach(token)
@@ -389,17 +410,18 @@ class NameIndex:
             self._reached[token] = found
         return found
 
-    def _reach(self, token: Token) -> IdArray:
+    def _reach(self, token: Token) -> tuple[IdArray, IdArray]:
         keys = _query_keys(token)
         # t:phonetic, t:text (one key when the word is its own phonetic form)
-        postings = self._usable_postings(dict.fromkeys(keys[:2]))
-        reached = _union(postings)
+        exact = _union(self._usable_postings(dict.fromkeys(keys[:2])))
         # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
         # neighbours would only add thousands of weak candidates.
-        if len(reached) <= COMMON_WORD_REACH:
-            postings += self._usable_postings(dict.fromkeys(keys[2:]))
-            reached = _union(postings)
-        return reached
+        if len(exact) > COMMON_WORD_REACH:
+            return exact, _NO_NAMES
+        neighbours = _union(self._usable_postings(dict.fromkeys(keys[2:])))
+        if len(neighbours) and len(exact):
+            neighbours = np.setdiff1d(neighbours, exact, assume_unique=True)
+        return exact, neighbours
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value, kind)), [])
@@ -509,7 +531,7 @@ def _token_keys(token: Token) -> list[str]:
 
 
 def _query_keys(token: Token) -> list[str]:
-    if token.kind == TokenKind.INITIAL:
+    if token.kind == KIND_INITIAL:
         return []
     keys = ["t:" + token.phonetic, "t:" + token.text]
     if len(token.skeleton) >= 3:
@@ -574,22 +596,22 @@ def build_index(
             keys: set[int] = set()
             letters = 0
             for token in tokens:
-                if token.kind == TokenKind.WORD:
+                if token.kind == KIND_WORD:
                     token_keys = keys_of.get(token)
                     if token_keys is None:
                         token_keys = keys_of[token] = [
                             key_ids.setdefault(k, len(key_ids)) for k in _token_keys(token)
                         ]
                     keys.update(token_keys)
-                if token.kind != TokenKind.LEGAL_FORM:
+                if token.kind != KIND_LEGAL_FORM:
                     letters |= _FIRST_LETTER_BITS.get(token.text[0], 0)
             first_letters.append(letters)
-            words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
+            words = tuple(t for t in tokens if t.kind != KIND_LEGAL_FORM)
             if len(words) > 1:
                 keys.add(key_ids.setdefault("j:" + joined(words), len(key_ids)))
             key_of_pair.extend(keys)
             name_of_pair.extend(itertools.repeat(name_id, len(keys)))
-            document_frequency.update({t.phonetic for t in tokens if t.kind == TokenKind.WORD})
+            document_frequency.update({t.phonetic for t in tokens if t.kind == KIND_WORD})
         for pair in index.entities[entity_id].identifiers:
             index.identifiers.setdefault(pair, []).append(entity_id)
     index.set_postings(
@@ -605,7 +627,7 @@ def build_index(
     index.unknown_weight = math.log((total + 1) / 0.5)
     index.name_weights = np.array(
         [
-            sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == TokenKind.WORD)
+            sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == KIND_WORD)
             for name in index.names
         ],
         dtype=np.float64,

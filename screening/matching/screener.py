@@ -43,7 +43,7 @@ from screening.matching.index import (
     normalize_identifier,
 )
 from screening.matching.lookup import allowed_datasets, identifier_hits
-from screening.matching.normalize import Token, TokenKind, tokenize
+from screening.matching.normalize import KIND_INITIAL, Token, tokenize
 from screening.matching.results import (
     Decision,
     Explanation,
@@ -223,7 +223,7 @@ class Screener:
         query_joined = joined_words(facts.tokens)
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
-        initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
+        initials = sum(1 for t in facts.tokens if t.kind == KIND_INITIAL)
         limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
         # A person's initials, not a company's single letters (S C DE R L), widen the search.
         by_initials = facts.schema is None or facts.schema is Schema.PERSON

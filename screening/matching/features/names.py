@@ -17,7 +17,12 @@ from lists.model import Schema
 from screening.matching.features.model import Constant, Feature, QueryFacts, Stage
 from screening.matching.features.tokens import SimilarityRow, similarity_rows
 from screening.matching.index import GENERIC_SHARE
-from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
+from screening.matching.normalize import (
+    KIND_INITIAL,
+    KIND_LEGAL_FORM,
+    Token,
+    is_ideographic,
+)
 from screening.matching.results import FeatureScore, TokenMatch
 
 INITIAL_EVIDENCE = 0.8
@@ -37,9 +42,6 @@ DISTINCTIVE_EXACT_WORDS = 3
 WORD_FOR_WORD_MIN = 2
 GENERIC_CEILING = 0.55
 ONE_WORD_FACTOR = 0.9
-# The token kinds as plain strings (what `Token.kind` holds): compared on the hot path.
-_INITIAL = TokenKind.INITIAL.value
-_LEGAL_FORM = TokenKind.LEGAL_FORM.value
 
 
 # One aligned token pair: (query token, listed token or None, similarity, how, weight).
@@ -105,7 +107,7 @@ def align_words(
     """
 
     def weight(token: Token, default: float) -> float:
-        if token.kind == TokenKind.LEGAL_FORM:
+        if token.kind == KIND_LEGAL_FORM:
             return LEGAL_FORM_WEIGHT * unknown_weight
         return weights.get(token.phonetic, default)
 
@@ -138,11 +140,11 @@ def align_words(
             query_met += w * evidence
             matches.append((q.text, listed[li].text, similarity, how, w))
         else:
-            w = weight(q, unknown_weight) if q.kind != TokenKind.INITIAL else 1.0
+            w = weight(q, unknown_weight) if q.kind != KIND_INITIAL else 1.0
             query_total += w
             matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
-    if person and any(t.kind == TokenKind.INITIAL for t in query):
+    if person and any(t.kind == KIND_INITIAL for t in query):
         listed_total -= (1 - ABBREVIATED_LISTED_WEIGHT) * sum(
             w for li, w in enumerate(listed_weights) if li not in used_listed
         )
@@ -187,7 +189,7 @@ def alignment_ceiling(
     for lt, row in zip(listed, rows, strict=True):
         w = (
             legal_form_weight
-            if lt.kind == _LEGAL_FORM
+            if lt.kind == KIND_LEGAL_FORM
             else weights.get(lt.phonetic, unknown_weight)
         )
         if w < 0:
@@ -209,14 +211,14 @@ def alignment_ceiling(
     initials = False
     for qi, q in enumerate(query):
         kind = q.kind
-        if kind == _INITIAL:
+        if kind == KIND_INITIAL:
             initials = True
         met = best_met[qi]
         if met > 0:
             query_items.append((met, heaviest[qi]))
-        elif kind == _INITIAL:
+        elif kind == KIND_INITIAL:
             query_unmet += 1.0
-        elif kind == _LEGAL_FORM:
+        elif kind == KIND_LEGAL_FORM:
             query_unmet += legal_form_weight
         else:
             query_unmet += weights.get(q.phonetic, unknown_weight)
@@ -322,8 +324,9 @@ def joined_words(tokens: Sequence[Token]) -> JoinedWords:
 # about 0.2 kB a name.
 @lru_cache(maxsize=65536)
 def _joined_words_of_tuple(tokens: tuple[Token, ...]) -> JoinedWords:
-    words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
-    return len(words), joined(words), any(len(t.text) <= JOINED_SHORT_WORD for t in words)
+    words = [t for t in tokens if t.kind != KIND_LEGAL_FORM]
+    together = "".join([t.phonetic for t in words])  # `joined`, on the words already chosen
+    return len(words), together, any(len(t.text) <= JOINED_SHORT_WORD for t in words)
 
 
 def joined_alignment(
@@ -383,7 +386,7 @@ def is_distinctive(
         or word_for_word
         or any(
             pairs[qi][2] != "initial"
-            and listed[pairs[qi][0]].kind != TokenKind.LEGAL_FORM
+            and listed[pairs[qi][0]].kind != KIND_LEGAL_FORM
             and aligned.listed_weights[pairs[qi][0]] >= generic_below
             and len(listed[pairs[qi][0]].text) >= distinctive_length
             for qi in pairs
@@ -405,7 +408,7 @@ def one_word_factor(query: QueryFacts) -> float:
     """
     if query.schema is Schema.VESSEL:
         return 1.0
-    if sum(1 for t in query.tokens if t.kind != TokenKind.LEGAL_FORM) == 1:
+    if sum(1 for t in query.tokens if t.kind != KIND_LEGAL_FORM) == 1:
         return ONE_WORD_FACTOR
     return 1.0
 

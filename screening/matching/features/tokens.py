@@ -19,7 +19,7 @@ from screening.matching.features.patronymics import (
     patronymic_meets_surname,
     same_surname_ending,
 )
-from screening.matching.normalize import Token, TokenKind
+from screening.matching.normalize import KIND_INITIAL, Token
 
 EXACT = 1.0
 ROMANIZATION = 0.96
@@ -39,7 +39,6 @@ FUZZY_DISCOUNT = 0.97
 # One listed word's meetings with the query's words: (query position, similarity, how), for the
 # query words it meets (similarity above 0) only, by position.
 SimilarityRow = tuple[tuple[int, float, str], ...]
-_INITIAL = TokenKind.INITIAL.value  # (a plain string: compared on the hot path)
 
 
 def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
@@ -78,7 +77,7 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
         query.text, listed.text
     ):
         return ROMANIZATION, "romanization"
-    if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
+    if query.kind == KIND_INITIAL or listed.kind == KIND_INITIAL:
         if query.text[0] == listed.text[0]:
             return INITIAL, "initial"
         return 0.0, "missing"
@@ -201,7 +200,7 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
             (p, qi) for p, t in enumerate(listed) if t.text in natives for qi in natives[t.text]
         ]
     # an initial and a word of its first letter, on either side
-    initials = _positions(q.text[0] if q.kind == TokenKind.INITIAL else None for q in query)
+    initials = _positions(q.text[0] if q.kind == KIND_INITIAL else None for q in query)
     if initials:
         pairs += [
             (p, qi)
@@ -211,7 +210,7 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
         ]
     # (the listed -off words and initials in one pass: both are rare)
     for p, t in enumerate(listed):
-        if t.kind == _INITIAL:
+        if t.kind == KIND_INITIAL:
             pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == t.text]
         elif t.text[-2:] == "ff":
             native = _native_ending(t.text)
