@@ -485,7 +485,13 @@ def _union(postings: list[IdArray]) -> IdArray:
         return _NO_NAMES
     if len(postings) == 1:
         return postings[0]
-    return np.unique(np.concatenate(postings))
+    # (np.unique's steps for a small integer array, without its general machinery)
+    names = np.concatenate(postings)
+    names.sort()
+    keep = np.empty(len(names), dtype=bool)
+    keep[0] = True
+    np.not_equal(names[1:], names[:-1], out=keep[1:])
+    return names[keep]
 
 
 def default_index_dir() -> Path:

@@ -31,6 +31,7 @@ from screening.matching.features.names import (
     alignment_ceiling,
     distinctive_length,
     joined_words,
+    joined_words_of_name,
     joined_words_score,
     remember_similarities,
 )
@@ -394,7 +395,7 @@ def _name_score(
         )
         # (the joined score is needed only when the alignment's bound alone is too low)
         if ceiling + CEILING_MARGIN < floor:
-            together = joined_words_score(query_joined, joined_words(listed))
+            together = joined_words_score(query_joined, joined_words_of_name(listed))
             if (together or 0.0) + CEILING_MARGIN < floor:
                 return None
     return name_score(facts, listed, index, memo, person, listed_schema)
