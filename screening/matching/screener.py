@@ -36,6 +36,7 @@ from screening.matching.features.names import (
     remember_similarities,
 )
 from screening.matching.index import (
+    IndexedName,
     NameIndex,
     build_index,
     default_index_dir,
@@ -247,17 +248,27 @@ class Screener:
             entity = index.entities[entity_id]
             if allowed is not None and entity.dataset not in allowed:
                 continue
-            hit = self._score_entity(
-                index,
-                entity_id,
-                name_ids,
-                facts,
-                thresholds,
-                memo,
-                name_scores,
-                floor,
-                query_joined,
-            )
+            # The best-scoring name (`_name_score`: None below the floor, most candidates).
+            best_name: IndexedName | None = None
+            best_score: NameScore | None = None
+            for name_id in name_ids:
+                name = index.names[name_id]
+                # The listed type matters to the whole-name rules (vessel names, acronyms).
+                key = (id(name.tokens), entity.schema)
+                if key in name_scores:
+                    scored = name_scores[key]
+                else:
+                    scored = name_scores[key] = _name_score(
+                        facts, name.tokens, index, memo, entity.schema, floor, query_joined
+                    )
+                if scored is not None and (best_score is None or scored.score > best_score.score):
+                    best_score, best_name = scored, name
+            if best_score is None and floor is not None:
+                # Every name is below the floor (the report threshold less every bonus), or
+                # the party has none among the candidates (only identifiers bring those, and
+                # with identifiers there is no floor): no feature lifts it into the report.
+                continue
+            hit = self._hit(index, entity_id, best_score, best_name, facts, thresholds)
             if hit is not None:
                 best[entity_id] = hit
 
@@ -279,35 +290,17 @@ class Screener:
             thresholds=thresholds,
         )
 
-    def _score_entity(
+    def _hit(
         self,
         index: NameIndex,
         entity_id: int,
-        name_ids: list[int],
+        best: NameScore | None,
+        best_name: IndexedName | None,
         facts: QueryFacts,
         thresholds: Thresholds,
-        memo: SimilarityMemo,
-        name_scores: dict[tuple[int, Schema], NameScore | None],
-        floor: float | None,
-        query_joined: JoinedWords,
     ) -> Hit | None:
+        """The party's hit from its best name's score, or None below the report threshold."""
         entity = index.entities[entity_id]
-        best_name = None
-        best = None
-        for name_id in name_ids:
-            name = index.names[name_id]
-            # The listed type matters to the whole-name rules (vessel names, acronyms).
-            key = (id(name.tokens), entity.schema)
-            if key in name_scores:
-                scored = name_scores[key]
-            else:
-                scored = name_scores[key] = _name_score(
-                    facts, name.tokens, index, memo, entity.schema, floor, query_joined
-                )
-            if scored is None:
-                continue
-            if best is None or scored.score > best.score:
-                best, best_name = scored, name
         base = best.score if best is not None else 0.0
         if base + MAX_BONUS < thresholds.report and not facts.identifiers:
             return None  # no secondary feature could lift it into the report
