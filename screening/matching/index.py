@@ -57,6 +57,14 @@ from screening.matching.normalize import (
     tokenize,
 )
 from screening.matching.party_links import link_parties
+from screening.matching.postings import (
+    NO_NAMES,
+    IdArray,
+    best_first,
+    query_keys,
+    token_keys,
+    union,
+)
 from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
@@ -71,7 +79,6 @@ INDEX_FORMAT = 12
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
-MIN_DELETE_LENGTH = 5
 COMMON_WORD_REACH = 300
 # A name a query word reaches only through a spelling neighbour (a deletion, the consonant
 # skeleton) counts this share of the word's weight in the ranking: names that have the word
@@ -179,10 +186,6 @@ class IndexableEntity(Protocol):
     def listed_on(self) -> dt.date | None: ...
 
 
-IdArray = npt.NDArray[np.int32]
-_NO_NAMES: IdArray = np.zeros(0, dtype=np.int32)
-
-
 @dataclass
 class NameIndex:
     version_key: str
@@ -268,7 +271,7 @@ class NameIndex:
     def _posting(self, key: str) -> IdArray:
         slot = self._slot(key)
         if slot is None:
-            return _NO_NAMES
+            return NO_NAMES
         offsets = self._offsets()
         return self.posting_flat[offsets[slot] : offsets[slot + 1]]
 
@@ -357,7 +360,7 @@ class NameIndex:
             self.weights.get(t.phonetic, self.unknown_weight) for t in tokens if t.kind == KIND_WORD
         )
         met_names, rank = self._met(reached, weights, query_weight)
-        best = _best_first(met_names, rank, limit)
+        best = best_first(met_names, rank, limit)
         chosen: list[int] = met_names[best].tolist()
         initials = [t.text[0] for t in tokens if t.kind == KIND_INITIAL]
         if not (by_initials and initials):
@@ -370,7 +373,7 @@ class NameIndex:
         pool[best] = False
         pool &= (self.first_letters[met_names] & np.uint64(needed)) == np.uint64(needed)
         rest = np.flatnonzero(pool)
-        extra = rest[_best_first(met_names[rest], rank[rest], INITIALS_CANDIDATES)]
+        extra = rest[best_first(met_names[rest], rank[rest], INITIALS_CANDIDATES)]
         chosen += met_names[extra].tolist()
         return chosen
 
@@ -380,9 +383,9 @@ class NameIndex:
         """The reached names (ascending) and their rank: the weight each met, shared out over
         both names' weight (a Dice coefficient, like the final score: a short name that holds
         all the query's words comes first)."""
-        ids = np.concatenate(reached) if reached else _NO_NAMES
+        ids = np.concatenate(reached) if reached else NO_NAMES
         if not len(ids):
-            return _NO_NAMES, np.zeros(0)
+            return NO_NAMES, np.zeros(0)
         # The weight met per name, summed in the order of the query's words (as a dict would:
         # the same floating-point sums, hence the same ranking): np.unique's steps, inlined.
         order = ids.argsort(kind="stable")
@@ -413,14 +416,14 @@ class NameIndex:
         return found
 
     def _reach(self, token: Token) -> tuple[IdArray, IdArray]:
-        keys = _query_keys(token)
+        keys = query_keys(token)
         # t:phonetic, t:text (one key when the word is its own phonetic form)
-        exact = _union(self._usable_postings(dict.fromkeys(keys[:2])))
+        exact = union(self._usable_postings(dict.fromkeys(keys[:2])))
         # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
         # neighbours would only add thousands of weak candidates.
         if len(exact) > COMMON_WORD_REACH:
-            return exact, _NO_NAMES
-        neighbours = _union(self._usable_postings(dict.fromkeys(keys[2:])))
+            return exact, NO_NAMES
+        neighbours = union(self._usable_postings(dict.fromkeys(keys[2:])))
         if len(neighbours) and len(exact):
             # (both ascending: np.setdiff1d's general machinery costs more than the search)
             at = np.searchsorted(exact, neighbours).clip(max=len(exact) - 1)
@@ -468,32 +471,6 @@ _PLAIN_ENTITY_FIELDS = (1, 2, 4, 5, 6, 7, 8, 9, 10)
 _plain_entity_fields = operator.itemgetter(*_PLAIN_ENTITY_FIELDS)
 
 
-def _best_first(names: IdArray, rank: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.intp]:
-    """The positions of the `count` best names, best first: the higher rank, then the higher
-    name id. A long list is cut at the count-th rank first (every name of that rank kept, so the
-    order of the cut list's head is the full sort's)."""
-    if len(rank) > 2 * count:
-        cut = np.partition(rank, len(rank) - count)[len(rank) - count]
-        kept = np.flatnonzero(rank >= cut)
-        return kept[np.lexsort((names[kept], rank[kept]))[::-1][:count]]
-    return np.lexsort((names, rank))[::-1][:count]
-
-
-def _union(postings: list[IdArray]) -> IdArray:
-    """The names on any of these posting lists, ascending (each list is ascending, no repeat)."""
-    if not postings:
-        return _NO_NAMES
-    if len(postings) == 1:
-        return postings[0]
-    # (np.unique's steps for a small integer array, without its general machinery)
-    names = np.concatenate(postings)
-    names.sort()
-    keep = np.empty(len(names), dtype=bool)
-    keep[0] = True
-    np.not_equal(names[1:], names[:-1], out=keep[1:])
-    return names[keep]
-
-
 def default_index_dir() -> Path:
     """``$COALITION_INDEX_DIR``, else ``index/`` in the user cache directory."""
     configured = settings.get("COALITION_INDEX_DIR")
@@ -526,38 +503,6 @@ def index_path(index_dir: Path, versions: Iterable[VersionInfo]) -> Path:
 def _utc(moment: dt.datetime) -> dt.datetime:
     # SQLite returns the stored time without its zone, PostgreSQL with it: one spelling for both.
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _token_keys(token: Token) -> list[str]:
-    keys = ["t:" + token.phonetic, "t:" + token.text]
-    if len(token.skeleton) >= 3:
-        keys.append("s:" + token.skeleton)
-    # Deletions of both forms: typos are edits of the written word, which the phonetic form
-    # can move further apart (khaddur/khadrdur -> hadur/hadrdur).
-    for form in {token.phonetic, token.text}:
-        if len(form) >= MIN_DELETE_LENGTH:
-            keys.extend("d:" + variant for variant in _deletions(form))
-    return keys
-
-
-def _query_keys(token: Token) -> list[str]:
-    if token.kind == KIND_INITIAL:
-        return []
-    keys = ["t:" + token.phonetic, "t:" + token.text]
-    if len(token.skeleton) >= 3:
-        keys.append("s:" + token.skeleton)
-    for form in {token.phonetic, token.text}:
-        if len(form) >= MIN_DELETE_LENGTH - 1:
-            # symmetric delete: query word = listed deletion, and deletions of both meet
-            keys.append("d:" + form)
-            for variant in _deletions(form):
-                keys.append("d:" + variant)
-                keys.append("t:" + variant)
-    return keys
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def build_index(
@@ -607,12 +552,12 @@ def build_index(
             letters = 0
             for token in tokens:
                 if token.kind == KIND_WORD:
-                    token_keys = keys_of.get(token)
-                    if token_keys is None:
-                        token_keys = keys_of[token] = [
-                            key_ids.setdefault(k, len(key_ids)) for k in _token_keys(token)
+                    word_keys = keys_of.get(token)
+                    if word_keys is None:
+                        word_keys = keys_of[token] = [
+                            key_ids.setdefault(k, len(key_ids)) for k in token_keys(token)
                         ]
-                    keys.update(token_keys)
+                    keys.update(word_keys)
                 if token.kind != KIND_LEGAL_FORM:
                     letters |= _FIRST_LETTER_BITS.get(token.text[0], 0)
             first_letters.append(letters)
