@@ -48,8 +48,23 @@ import platformdirs
 from lists.model import IdentifierType, PartialDate, Schema, Source
 from lists.values import identifiers as values_identifiers
 from screening import settings
-from screening.matching.normalize import Token, TokenKind, joined, tokenize
+from screening.matching.normalize import (
+    KIND_INITIAL,
+    KIND_LEGAL_FORM,
+    KIND_WORD,
+    Token,
+    joined,
+    tokenize,
+)
 from screening.matching.party_links import link_parties
+from screening.matching.postings import (
+    NO_NAMES,
+    IdArray,
+    best_first,
+    query_keys,
+    token_keys,
+    union,
+)
 from screening.store import VersionInfo
 
 # Bump when the index layout or the normalisation changes: old cache files are then ignored.
@@ -64,8 +79,12 @@ INDEX_FORMAT = 12
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
-MIN_DELETE_LENGTH = 5
 COMMON_WORD_REACH = 300
+# A name a query word reaches only through a spelling neighbour (a deletion, the consonant
+# skeleton) counts this share of the word's weight in the ranking: names that have the word
+# itself come first, before names that only have look-alikes of it. Chosen on
+# bench/accuracy.py's full set A (0.5 ... 1.0 tried); checked, not tuned, on set B.
+NEIGHBOUR_WEIGHT = 0.7
 # Query words whose reached names are remembered (about 0.5 kB each): given names, BANK, AL ...
 # recur from one screening to the next, and their keys need not be looked up again.
 REACHED_CACHE = 8192
@@ -167,10 +186,6 @@ class IndexableEntity(Protocol):
     def listed_on(self) -> dt.date | None: ...
 
 
-IdArray = npt.NDArray[np.int32]
-_NO_NAMES: IdArray = np.zeros(0, dtype=np.int32)
-
-
 @dataclass
 class NameIndex:
     version_key: str
@@ -197,14 +212,19 @@ class NameIndex:
     unknown_weight: float = 1.0
     generic_below: float = 0.0
     # The names each recent query word reached (see `reached`); not persisted.
-    _reached: dict[Token, IdArray] = field(default_factory=dict, repr=False, compare=False)
+    _reached: dict[Token, tuple[IdArray, IdArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     # The key buckets read so far (see `key_buckets`); not persisted.
     _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
+    # `posting_offsets` as a memoryview (see `_offsets`); not persisted.
+    _offsets_view: memoryview | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_reached", None)
         state.pop("_key_slots", None)
+        state.pop("_offsets_view", None)
         state["format"] = INDEX_FORMAT
         # Entities by column, the enums by value: a pickled enum member is a call to its class,
         # 40,000 of them a noticeable part of the load.
@@ -222,6 +242,7 @@ class NameIndex:
         self.__dict__.update(state)
         self._reached = {}
         self._key_slots = {}
+        self._offsets_view = None
         self.entities = []
         if columns and columns[0]:
             sources = map(Source._value2member_map_.__getitem__, columns[0])
@@ -248,16 +269,43 @@ class NameIndex:
         return self._posting(key).tolist()  # type: ignore[no-any-return]
 
     def _posting(self, key: str) -> IdArray:
+        slot = self._slot(key)
+        if slot is None:
+            return NO_NAMES
+        offsets = self._offsets()
+        return self.posting_flat[offsets[slot] : offsets[slot + 1]]
+
+    def _slot(self, key: str) -> int | None:
         prefix = key[:KEY_BUCKET_PREFIX]
         slots = self._key_slots.get(prefix)
         if slots is None:
             keys, numbers = self.key_buckets.get(prefix, ("", array("i")))
             slots = dict(zip(keys.split("\n"), numbers, strict=False)) if keys else {}
             self._key_slots[prefix] = slots
-        slot = slots.get(key)
-        if slot is None:
-            return _NO_NAMES
-        return self.posting_flat[self.posting_offsets[slot] : self.posting_offsets[slot + 1]]
+        return slots.get(key)
+
+    def _offsets(self) -> memoryview:
+        """The posting offsets as a memoryview: indexing it gives Python ints (a numpy scalar
+        is several times slower to make and to slice with)."""
+        view = self._offsets_view
+        if view is None:
+            view = self._offsets_view = self.posting_offsets.data
+        return view
+
+    def _usable_postings(self, keys: Iterable[str]) -> list[IdArray]:
+        """The posting lists of these keys that retrieval uses (not empty, not MAX_POSTING long)."""
+        offsets = self._offsets()
+        buckets = self._key_slots
+        found = []
+        for key in keys:
+            # (`_slot` inlined: a word has about twenty keys, most of them on no name)
+            slots = buckets.get(key[:KEY_BUCKET_PREFIX])
+            slot = self._slot(key) if slots is None else slots.get(key)
+            if slot is not None:
+                start, end = offsets[slot], offsets[slot + 1]
+                if 0 < end - start <= MAX_POSTING:
+                    found.append(self.posting_flat[start:end])
+        return found
 
     def set_postings(
         self, keys: Sequence[str], key_of_pair: IdArray, name_of_pair: IdArray
@@ -278,6 +326,7 @@ class NameIndex:
             bucket[1].append(slot)
         self.key_buckets = {prefix: ("\n".join(k), s) for prefix, (k, s) in buckets.items()}
         self._key_slots = {}
+        self._offsets_view = None
 
     def candidates(
         self, tokens: Sequence[Token], limit: int, by_initials: bool = True
@@ -292,10 +341,15 @@ class NameIndex:
         reached: list[IdArray] = []
         weights: list[float] = []
         for token in tokens:
-            if token.kind == TokenKind.LEGAL_FORM:
+            if token.kind == KIND_LEGAL_FORM:
                 continue
-            reached.append(self.reached(token))
-            weights.append(self.weights.get(token.phonetic, self.unknown_weight))
+            weight = self.weights.get(token.phonetic, self.unknown_weight)
+            exact, neighbours = self.reached_parts(token)
+            reached.append(exact)
+            weights.append(weight)
+            if len(neighbours):
+                reached.append(neighbours)
+                weights.append(weight * NEIGHBOUR_WEIGHT)
         together = joined(tuple(tokens))
         if len(together) >= 6:
             # GAZPROM BANK meets GAZPROMBANK (a one-word name) and the reverse (j: keys).
@@ -303,39 +357,56 @@ class NameIndex:
                 reached.append(self._posting(key))
                 weights.append(2 * self.unknown_weight)
         query_weight = sum(
-            self.weights.get(t.phonetic, self.unknown_weight)
-            for t in tokens
-            if t.kind == TokenKind.WORD
+            self.weights.get(t.phonetic, self.unknown_weight) for t in tokens if t.kind == KIND_WORD
         )
-        ranked = self._ranked(reached, weights, query_weight)
-        chosen: list[int] = ranked[:limit].tolist()
-        initials = [t.text[0] for t in tokens if t.kind == TokenKind.INITIAL]
+        met_names, rank = self._met(reached, weights, query_weight)
+        best = best_first(met_names, rank, limit)
+        chosen: list[int] = met_names[best].tolist()
+        initials = [t.text[0] for t in tokens if t.kind == KIND_INITIAL]
         if not (by_initials and initials):
             return chosen
         needed = 0
         for letter in initials:
             needed |= _FIRST_LETTER_BITS.get(letter, 0)
-        pool = ranked[limit:]
-        has_all = (self.first_letters[pool] & np.uint64(needed)) == np.uint64(needed)
-        chosen += pool[has_all][:INITIALS_CANDIDATES].tolist()
+        # The best names the ranking left out that have a word starting with each initial.
+        pool = np.ones(len(met_names), dtype=bool)
+        pool[best] = False
+        pool &= (self.first_letters[met_names] & np.uint64(needed)) == np.uint64(needed)
+        rest = np.flatnonzero(pool)
+        extra = rest[best_first(met_names[rest], rank[rest], INITIALS_CANDIDATES)]
+        chosen += met_names[extra].tolist()
         return chosen
 
-    def _ranked(self, reached: list[IdArray], weights: list[float], query_weight: float) -> IdArray:
-        """The reached names, best first: the weight each met, shared out over both names'
-        weight (a Dice coefficient, like the final score: a short name that holds all the
-        query's words comes first); the higher name id first among equals."""
-        ids = np.concatenate(reached) if reached else _NO_NAMES
+    def _met(
+        self, reached: list[IdArray], weights: list[float], query_weight: float
+    ) -> tuple[IdArray, npt.NDArray[np.float64]]:
+        """The reached names (ascending) and their rank: the weight each met, shared out over
+        both names' weight (a Dice coefficient, like the final score: a short name that holds
+        all the query's words comes first)."""
+        ids = np.concatenate(reached) if reached else NO_NAMES
         if not len(ids):
-            return _NO_NAMES
+            return NO_NAMES, np.zeros(0)
         # The weight met per name, summed in the order of the query's words (as a dict would:
-        # the same floating-point sums, hence the same ranking).
-        met_names, position = np.unique(ids, return_inverse=True)
-        met = np.bincount(position, weights=np.repeat(np.array(weights), [len(r) for r in reached]))
-        rank = met / (query_weight + self.name_weights[met_names] + 1e-9)
-        return met_names[np.lexsort((met_names, rank))[::-1]]
+        # the same floating-point sums, hence the same ranking): np.unique's steps, inlined.
+        order = ids.argsort(kind="stable")
+        ordered = ids[order]
+        first = np.empty(len(ids), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        position = np.empty(len(ids), dtype=np.intp)
+        position[order] = np.cumsum(first) - 1
+        met_names = ordered[first]
+        met = np.bincount(position, weights=np.repeat(weights, [len(r) for r in reached]))
+        return met_names, met / (query_weight + self.name_weights[met_names] + 1e-9)
 
     def reached(self, token: Token) -> IdArray:
-        """The names one query word reaches through its keys (remembered: words recur)."""
+        """The names one query word reaches through its keys (ascending)."""
+        exact, neighbours = self.reached_parts(token)
+        return np.union1d(exact, neighbours) if len(neighbours) else exact
+
+    def reached_parts(self, token: Token) -> tuple[IdArray, IdArray]:
+        """The names one query word reaches as written (or by its phonetic form), and those
+        only its spelling neighbours reach (remembered: words recur)."""
         found = self._reached.get(token)
         if found is None:
             found = self._reach(token)
@@ -344,18 +415,20 @@ class NameIndex:
             self._reached[token] = found
         return found
 
-    def _reach(self, token: Token) -> IdArray:
-        keys = _query_keys(token)
-        exact_keys = keys[:2]  # t:phonetic, t:text
-        postings = [p for p in map(self._posting, exact_keys) if 0 < len(p) <= MAX_POSTING]
-        reached = np.unique(np.concatenate(postings)) if postings else _NO_NAMES
+    def _reach(self, token: Token) -> tuple[IdArray, IdArray]:
+        keys = query_keys(token)
+        # t:phonetic, t:text (one key when the word is its own phonetic form)
+        exact = union(self._usable_postings(dict.fromkeys(keys[:2])))
         # A word that is itself common (MOHAMMED, BANK) is found as written; its spelling
         # neighbours would only add thousands of weak candidates.
-        if len(reached) <= COMMON_WORD_REACH:
-            postings += [p for p in map(self._posting, keys[2:]) if 0 < len(p) <= MAX_POSTING]
-            if postings:
-                reached = np.unique(np.concatenate(postings))
-        return reached
+        if len(exact) > COMMON_WORD_REACH:
+            return exact, NO_NAMES
+        neighbours = union(self._usable_postings(dict.fromkeys(keys[2:])))
+        if len(neighbours) and len(exact):
+            # (both ascending: np.setdiff1d's general machinery costs more than the search)
+            at = np.searchsorted(exact, neighbours).clip(max=len(exact) - 1)
+            neighbours = neighbours[exact[at] != neighbours]
+        return exact, neighbours
 
     def by_identifier(self, kind: str, value: str) -> list[int]:
         return self.identifiers.get((kind, normalize_identifier(value, kind)), [])
@@ -432,38 +505,6 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def _token_keys(token: Token) -> list[str]:
-    keys = ["t:" + token.phonetic, "t:" + token.text]
-    if len(token.skeleton) >= 3:
-        keys.append("s:" + token.skeleton)
-    # Deletions of both forms: typos are edits of the written word, which the phonetic form
-    # can move further apart (khaddur/khadrdur -> hadur/hadrdur).
-    for form in {token.phonetic, token.text}:
-        if len(form) >= MIN_DELETE_LENGTH:
-            keys.extend("d:" + variant for variant in _deletions(form))
-    return keys
-
-
-def _query_keys(token: Token) -> list[str]:
-    if token.kind == TokenKind.INITIAL:
-        return []
-    keys = ["t:" + token.phonetic, "t:" + token.text]
-    if len(token.skeleton) >= 3:
-        keys.append("s:" + token.skeleton)
-    for form in {token.phonetic, token.text}:
-        if len(form) >= MIN_DELETE_LENGTH - 1:
-            # symmetric delete: query word = listed deletion, and deletions of both meet
-            keys.append("d:" + form)
-            for variant in _deletions(form):
-                keys.append("d:" + variant)
-                keys.append("t:" + variant)
-    return keys
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 def build_index(
     entities: Iterable[tuple[int, IndexableEntity]],
     key: str,
@@ -510,22 +551,22 @@ def build_index(
             keys: set[int] = set()
             letters = 0
             for token in tokens:
-                if token.kind == TokenKind.WORD:
-                    token_keys = keys_of.get(token)
-                    if token_keys is None:
-                        token_keys = keys_of[token] = [
-                            key_ids.setdefault(k, len(key_ids)) for k in _token_keys(token)
+                if token.kind == KIND_WORD:
+                    word_keys = keys_of.get(token)
+                    if word_keys is None:
+                        word_keys = keys_of[token] = [
+                            key_ids.setdefault(k, len(key_ids)) for k in token_keys(token)
                         ]
-                    keys.update(token_keys)
-                if token.kind != TokenKind.LEGAL_FORM:
+                    keys.update(word_keys)
+                if token.kind != KIND_LEGAL_FORM:
                     letters |= _FIRST_LETTER_BITS.get(token.text[0], 0)
             first_letters.append(letters)
-            words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
+            words = tuple(t for t in tokens if t.kind != KIND_LEGAL_FORM)
             if len(words) > 1:
                 keys.add(key_ids.setdefault("j:" + joined(words), len(key_ids)))
             key_of_pair.extend(keys)
             name_of_pair.extend(itertools.repeat(name_id, len(keys)))
-            document_frequency.update({t.phonetic for t in tokens if t.kind == TokenKind.WORD})
+            document_frequency.update({t.phonetic for t in tokens if t.kind == KIND_WORD})
         for pair in index.entities[entity_id].identifiers:
             index.identifiers.setdefault(pair, []).append(entity_id)
     index.set_postings(
@@ -541,7 +582,7 @@ def build_index(
     index.unknown_weight = math.log((total + 1) / 0.5)
     index.name_weights = np.array(
         [
-            sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == TokenKind.WORD)
+            sum(index.weights.get(t.phonetic, 0.0) for t in name.tokens if t.kind == KIND_WORD)
             for name in index.names
         ],
         dtype=np.float64,

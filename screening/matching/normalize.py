@@ -41,6 +41,13 @@ class TokenKind(StrEnum):
     INITIAL = "initial"
 
 
+# The kinds as the plain strings `Token.kind` holds. The matcher compares kinds in every hot
+# loop, and reading an enum member (TokenKind.WORD) costs several times a module constant.
+KIND_WORD: str = TokenKind.WORD.value
+KIND_LEGAL_FORM: str = TokenKind.LEGAL_FORM.value
+KIND_INITIAL: str = TokenKind.INITIAL.value
+
+
 class Token(NamedTuple):
     """One word of a name. A tuple (not a dataclass) so the persisted index loads fast."""
 
@@ -189,8 +196,8 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key[0] + rest)
 
 
-def _token(text: str, kind: TokenKind) -> Token:
-    return Token(text=text, kind=kind.value, phonetic=phonetic(text), skeleton=skeleton(text))
+def _token(text: str, kind: str) -> Token:
+    return Token(text, kind, phonetic(text), skeleton(text))
 
 
 @lru_cache(maxsize=65536)
@@ -211,7 +218,7 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
             matched = _legal_form_at(words, index)
             if matched is not None:
                 length, canonical = matched
-                tokens.extend(_token(part, TokenKind.LEGAL_FORM) for part in canonical.split())
+                tokens.extend(_token(part, KIND_LEGAL_FORM) for part in canonical.split())
                 index += length
                 continue
         word = words[index]
@@ -219,11 +226,11 @@ def tokenize(name: str, schema: Schema | None = None) -> tuple[Token, ...]:
         if schema is not Schema.ORGANIZATION and word in honorifics() and len(words) > 2:
             continue
         initial = initials_possible and len(word) == 1 and word.isalpha()
-        kind = TokenKind.INITIAL if initial else TokenKind.WORD
+        kind = KIND_INITIAL if initial else KIND_WORD
         tokens.append(_token(word, kind))
-    if all(t.kind == TokenKind.LEGAL_FORM for t in tokens):
+    if all(t.kind == KIND_LEGAL_FORM for t in tokens):
         # A name that is only a legal form ("AO") keeps its words as words.
-        return tuple(_token(w, TokenKind.WORD) for w in words)
+        return tuple(_token(w, KIND_WORD) for w in words)
     return tuple(tokens)
 
 
@@ -275,4 +282,4 @@ def _legal_form_at(words: list[str], index: int) -> tuple[int, str] | None:
 
 def joined(tokens: tuple[Token, ...]) -> str:
     """The name's words (not legal forms) written together: GAZPROM BANK -> gazprombank."""
-    return "".join(t.phonetic for t in tokens if t.kind != TokenKind.LEGAL_FORM)
+    return "".join(t.phonetic for t in tokens if t.kind != KIND_LEGAL_FORM)

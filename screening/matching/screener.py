@@ -25,14 +25,18 @@ from screening.matching import textscan
 from screening.matching.algorithm import MAX_BONUS, adjustments, final_score, name_score
 from screening.matching.features.model import QueryFacts
 from screening.matching.features.names import (
+    JoinedWords,
     NameScore,
     SimilarityMemo,
     alignment_ceiling,
     distinctive_length,
-    joined_score,
+    joined_words,
+    joined_words_of_name,
+    joined_words_score,
     remember_similarities,
 )
 from screening.matching.index import (
+    IndexedName,
     NameIndex,
     build_index,
     default_index_dir,
@@ -41,7 +45,7 @@ from screening.matching.index import (
     normalize_identifier,
 )
 from screening.matching.lookup import allowed_datasets, identifier_hits, listing_refs
-from screening.matching.normalize import Token, TokenKind, tokenize
+from screening.matching.normalize import KIND_INITIAL, Token, tokenize
 from screening.matching.results import (
     Decision,
     Explanation,
@@ -56,7 +60,10 @@ from screening.matching.results import (
 from screening.store import ListStore, VersionInfo
 from screening.store.store import IndexDocument
 
-# Candidate names scored in full per query; the retrieval ranks by the rarity of words met.
+# Candidate names scored in full per query; the retrieval ranks by the rarity of words met (a
+# word met through a spelling neighbour counting less: `index.NEIGHBOUR_WEIGHT`). Fewer were
+# tried: 12 or 16 lose the best alias of parties with many names on common words (Ahmad AHMAD
+# Ahmad Ali: match 1.0 -> review 0.83) and other parties' review hits.
 CANDIDATES = 20
 CANDIDATES_PER_INITIAL = 15
 MAX_HITS = 25
@@ -218,9 +225,10 @@ class Screener:
         # Without identifiers, a name whose score cannot reach the report threshold even with
         # every secondary bonus is not aligned in full (`_name_score`).
         floor = None if facts.identifiers else thresholds.report - MAX_BONUS
+        query_joined = joined_words(facts.tokens)
         candidate_entities: dict[int, list[int]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
-        initials = sum(1 for t in facts.tokens if t.kind == TokenKind.INITIAL)
+        initials = sum(1 for t in facts.tokens if t.kind == KIND_INITIAL)
         limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
         # A person's initials, not a company's single letters (S C DE R L), widen the search.
         by_initials = facts.schema is None or facts.schema is Schema.PERSON
@@ -240,16 +248,27 @@ class Screener:
             entity = index.entities[entity_id]
             if allowed is not None and entity.dataset not in allowed:
                 continue
-            hit = self._score_entity(
-                index,
-                entity_id,
-                name_ids,
-                facts,
-                thresholds,
-                memo,
-                name_scores,
-                floor,
-            )
+            # The best-scoring name (`_name_score`: None below the floor, most candidates).
+            best_name: IndexedName | None = None
+            best_score: NameScore | None = None
+            for name_id in name_ids:
+                name = index.names[name_id]
+                # The listed type matters to the whole-name rules (vessel names, acronyms).
+                key = (id(name.tokens), entity.schema)
+                if key in name_scores:
+                    scored = name_scores[key]
+                else:
+                    scored = name_scores[key] = _name_score(
+                        facts, name.tokens, index, memo, entity.schema, floor, query_joined
+                    )
+                if scored is not None and (best_score is None or scored.score > best_score.score):
+                    best_score, best_name = scored, name
+            if best_score is None and floor is not None:
+                # Every name is below the floor (the report threshold less every bonus), or
+                # the party has none among the candidates (only identifiers bring those, and
+                # with identifiers there is no floor): no feature lifts it into the report.
+                continue
+            hit = self._hit(index, entity_id, best_score, best_name, facts, thresholds)
             if hit is not None:
                 best[entity_id] = hit
 
@@ -272,34 +291,17 @@ class Screener:
             thresholds=thresholds,
         )
 
-    def _score_entity(
+    def _hit(
         self,
         index: NameIndex,
         entity_id: int,
-        name_ids: list[int],
+        best: NameScore | None,
+        best_name: IndexedName | None,
         facts: QueryFacts,
         thresholds: Thresholds,
-        memo: SimilarityMemo,
-        name_scores: dict[tuple[int, Schema], NameScore | None],
-        floor: float | None,
     ) -> Hit | None:
+        """The party's hit from its best name's score, or None below the report threshold."""
         entity = index.entities[entity_id]
-        best_name = None
-        best = None
-        for name_id in name_ids:
-            name = index.names[name_id]
-            # The listed type matters to the whole-name rules (vessel names, acronyms).
-            key = (id(name.tokens), entity.schema)
-            if key in name_scores:
-                scored = name_scores[key]
-            else:
-                scored = name_scores[key] = _name_score(
-                    facts, name.tokens, index, memo, entity.schema, floor
-                )
-            if scored is None:
-                continue
-            if best is None or scored.score > best.score:
-                best, best_name = scored, name
         base = best.score if best is not None else 0.0
         if base + MAX_BONUS < thresholds.report and not facts.identifiers:
             return None  # no secondary feature could lift it into the report
@@ -365,6 +367,7 @@ def _name_score(
     memo: SimilarityMemo,
     listed_schema: Schema,
     floor: float | None,
+    query_joined: JoinedWords,
 ) -> NameScore | None:
     """The name score, or None when an upper bound of it is below `floor`.
 
@@ -379,7 +382,7 @@ def _name_score(
         )
         # (the joined score is needed only when the alignment's bound alone is too low)
         if ceiling + CEILING_MARGIN < floor:
-            together = joined_score(facts.tokens, listed)
+            together = joined_words_score(query_joined, joined_words_of_name(listed))
             if (together or 0.0) + CEILING_MARGIN < floor:
                 return None
     return name_score(facts, listed, index, memo, person, listed_schema)

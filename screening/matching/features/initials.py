@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from screening.matching.features.model import Constant, Feature, Stage
 from screening.matching.features.names import AlignedWords
-from screening.matching.normalize import Token, TokenKind
+from screening.matching.normalize import KIND_INITIAL, KIND_LEGAL_FORM, Token
 
 INITIAL_INFORMATION = 2.0
 
@@ -54,12 +54,12 @@ def initials_distinctive(
     full_words = 0
     for qi, token in enumerate(query):
         li, _similarity, how = pairs[qi]
-        if token.kind == TokenKind.INITIAL:
+        if token.kind == KIND_INITIAL:
             if how not in ("initial", "exact"):
                 return False
             initials_at.append(li)
             evidence += INITIAL_INFORMATION
-        elif token.kind == TokenKind.LEGAL_FORM or how not in _STRONG:
+        elif token.kind == KIND_LEGAL_FORM or how not in _STRONG:
             return False
         else:
             full_words += 1

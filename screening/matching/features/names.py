@@ -17,7 +17,12 @@ from lists.model import Schema
 from screening.matching.features.model import Constant, Feature, QueryFacts, Stage
 from screening.matching.features.tokens import SimilarityRow, similarity_rows
 from screening.matching.index import GENERIC_SHARE
-from screening.matching.normalize import Token, TokenKind, is_ideographic, joined
+from screening.matching.normalize import (
+    KIND_INITIAL,
+    KIND_LEGAL_FORM,
+    Token,
+    is_ideographic,
+)
 from screening.matching.results import FeatureScore, TokenMatch
 
 INITIAL_EVIDENCE = 0.8
@@ -102,7 +107,7 @@ def align_words(
     """
 
     def weight(token: Token, default: float) -> float:
-        if token.kind == TokenKind.LEGAL_FORM:
+        if token.kind == KIND_LEGAL_FORM:
             return LEGAL_FORM_WEIGHT * unknown_weight
         return weights.get(token.phonetic, default)
 
@@ -135,11 +140,11 @@ def align_words(
             query_met += w * evidence
             matches.append((q.text, listed[li].text, similarity, how, w))
         else:
-            w = weight(q, unknown_weight) if q.kind != TokenKind.INITIAL else 1.0
+            w = weight(q, unknown_weight) if q.kind != KIND_INITIAL else 1.0
             query_total += w
             matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
-    if person and any(t.kind == TokenKind.INITIAL for t in query):
+    if person and any(t.kind == KIND_INITIAL for t in query):
         listed_total -= (1 - ABBREVIATED_LISTED_WEIGHT) * sum(
             w for li, w in enumerate(listed_weights) if li not in used_listed
         )
@@ -177,11 +182,16 @@ def alignment_ceiling(
     listed_items: list[tuple[float, float]] = []
     listed_unmet = 0.0
     legal_form_weight = LEGAL_FORM_WEIGHT * unknown_weight
-    for lt, row in zip(listed, _rows(query, listed, memo), strict=True):
-        if lt.kind == TokenKind.LEGAL_FORM:
-            w = legal_form_weight
-        else:
-            w = weights.get(lt.phonetic, unknown_weight)
+    try:
+        rows = [memo[id(lt)] for lt in listed]
+    except KeyError:
+        rows = _rows(query, listed, memo)
+    for lt, row in zip(listed, rows, strict=True):
+        w = (
+            legal_form_weight
+            if lt.kind == KIND_LEGAL_FORM
+            else weights.get(lt.phonetic, unknown_weight)
+        )
         if w < 0:
             return 1.0  # the bound holds for positive weights only
         if not row:
@@ -200,13 +210,15 @@ def alignment_ceiling(
     query_unmet = 0.0
     initials = False
     for qi, q in enumerate(query):
-        if q.kind == TokenKind.INITIAL:
+        kind = q.kind
+        if kind == KIND_INITIAL:
             initials = True
-        if best_met[qi] > 0:
-            query_items.append((best_met[qi], heaviest[qi]))
-        elif q.kind == TokenKind.INITIAL:
+        met = best_met[qi]
+        if met > 0:
+            query_items.append((met, heaviest[qi]))
+        elif kind == KIND_INITIAL:
             query_unmet += 1.0
-        elif q.kind == TokenKind.LEGAL_FORM:
+        elif kind == KIND_LEGAL_FORM:
             query_unmet += legal_form_weight
         else:
             query_unmet += weights.get(q.phonetic, unknown_weight)
@@ -228,11 +240,9 @@ def remember_similarities(
     """Compute into `memo`, in one batch, the similarities of the words of these listed names
     (the query's candidates) that it does not have yet: one pre-filter call instead of one per
     name (see `similarity_rows`)."""
-    missing: dict[int, Token] = {}
-    for tokens in names:
-        for token in tokens:
-            if id(token) not in memo:
-                missing[id(token)] = token
+    missing = {id(token): token for tokens in names for token in tokens}
+    if memo:
+        missing = {key: token for key, token in missing.items() if key not in memo}
     if missing:
         memo.update(zip(missing, similarity_rows(query, list(missing.values())), strict=True))
 
@@ -276,32 +286,48 @@ def joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float | Non
     replaces the word alignment's score when higher, and such a meeting is distinctive (see the
     generic-words cap).
     """
-    query_count, a, query_short = _joined_words(query)
-    listed_count, b, listed_short = _joined_words(listed)
+    return joined_words_score(joined_words(query), joined_words(listed))
+
+
+# A name as the joined-name feature reads it (`joined_words`).
+JoinedWords = tuple[int, str, bool]
+
+
+def joined_words_score(query: JoinedWords, listed: JoinedWords) -> float | None:
+    """`joined_score` of two names' `joined_words` (the screener makes the query's once)."""
+    query_count, a, query_short = query
+    listed_count, b, listed_short = listed
     if query_count == listed_count or not query_count or not listed_count:
         return None
-    if min(len(a), len(b)) < JOINED_MIN_LENGTH:
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter < JOINED_MIN_LENGTH:
         return None
     if (query_short or listed_short) and a != b:
         return None  # S 7 ENGINEERING is not SSL ENGINEERING: letters are not typos
+    # The edit similarity is at most shorter / longer (the length difference is edits): a
+    # ratio clearly below the floor need not be computed (the margin keeps ratios at the floor).
+    if shorter < JOINED_FLOOR * longer - 1e-6:
+        return None
     similarity = Levenshtein.normalized_similarity(a, b)
     return similarity * JOINED_DISCOUNT if similarity >= JOINED_FLOOR else None
 
 
-def _joined_words(tokens: Sequence[Token]) -> tuple[int, str, bool]:
+def joined_words(tokens: Sequence[Token]) -> JoinedWords:
     """(words that are not legal forms, those words written together, whether one of them has
     JOINED_SHORT_WORD letters or fewer), remembered for the index's name tuples."""
     if isinstance(tokens, tuple):
-        return _joined_words_of_tuple(tokens)
-    return _joined_words_of_tuple.__wrapped__(tuple(tokens))
+        return joined_words_of_name(tokens)
+    return joined_words_of_name.__wrapped__(tuple(tokens))
 
 
 # The listed names recur from one query to the next (a tuple hashes faster than it is joined);
 # about 0.2 kB a name.
 @lru_cache(maxsize=65536)
-def _joined_words_of_tuple(tokens: tuple[Token, ...]) -> tuple[int, str, bool]:
-    words = tuple(t for t in tokens if t.kind != TokenKind.LEGAL_FORM)
-    return len(words), joined(words), any(len(t.text) <= JOINED_SHORT_WORD for t in words)
+def joined_words_of_name(tokens: tuple[Token, ...]) -> JoinedWords:
+    """`joined_words` of a name's token tuple (the screener calls it for each listed name)."""
+    words = [t for t in tokens if t.kind != KIND_LEGAL_FORM]
+    together = "".join([t.phonetic for t in words])  # `joined`, on the words already chosen
+    return len(words), together, any(len(t.text) <= JOINED_SHORT_WORD for t in words)
 
 
 def joined_alignment(
@@ -361,7 +387,7 @@ def is_distinctive(
         or word_for_word
         or any(
             pairs[qi][2] != "initial"
-            and listed[pairs[qi][0]].kind != TokenKind.LEGAL_FORM
+            and listed[pairs[qi][0]].kind != KIND_LEGAL_FORM
             and aligned.listed_weights[pairs[qi][0]] >= generic_below
             and len(listed[pairs[qi][0]].text) >= distinctive_length
             for qi in pairs
@@ -383,7 +409,7 @@ def one_word_factor(query: QueryFacts) -> float:
     """
     if query.schema is Schema.VESSEL:
         return 1.0
-    if sum(1 for t in query.tokens if t.kind != TokenKind.LEGAL_FORM) == 1:
+    if sum(1 for t in query.tokens if t.kind != KIND_LEGAL_FORM) == 1:
         return ONE_WORD_FACTOR
     return 1.0
 

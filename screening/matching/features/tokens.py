@@ -19,7 +19,7 @@ from screening.matching.features.patronymics import (
     patronymic_meets_surname,
     same_surname_ending,
 )
-from screening.matching.normalize import Token, TokenKind
+from screening.matching.normalize import KIND_INITIAL, Token
 
 EXACT = 1.0
 ROMANIZATION = 0.96
@@ -77,7 +77,7 @@ def token_similarity(query: Token, listed: Token) -> tuple[float, str]:
         query.text, listed.text
     ):
         return ROMANIZATION, "romanization"
-    if query.kind == TokenKind.INITIAL or listed.kind == TokenKind.INITIAL:
+    if query.kind == KIND_INITIAL or listed.kind == KIND_INITIAL:
         if query.text[0] == listed.text[0]:
             return INITIAL, "initial"
         return 0.0, "missing"
@@ -199,12 +199,8 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
         pairs += [
             (p, qi) for p, t in enumerate(listed) if t.text in natives for qi in natives[t.text]
         ]
-    for p, t in enumerate(listed):
-        if t.text[-2:] == "ff":
-            native = _native_ending(t.text)
-            pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
     # an initial and a word of its first letter, on either side
-    initials = _positions(q.text[0] if q.kind == TokenKind.INITIAL else None for q in query)
+    initials = _positions(q.text[0] if q.kind == KIND_INITIAL else None for q in query)
     if initials:
         pairs += [
             (p, qi)
@@ -212,9 +208,13 @@ def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tu
             if t.text[0] in initials
             for qi in initials[t.text[0]]
         ]
+    # (the listed -off words and initials in one pass: both are rare)
     for p, t in enumerate(listed):
-        if t.kind == TokenKind.INITIAL:
+        if t.kind == KIND_INITIAL:
             pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == t.text]
+        elif t.text[-2:] == "ff":
+            native = _native_ending(t.text)
+            pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
     return pairs
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from lists.model import Schema
 from screening.matching.features.model import Constant, Feature, QueryFacts, Stage
 from screening.matching.features.names import AlignedWords
-from screening.matching.normalize import Token, TokenKind
+from screening.matching.normalize import KIND_LEGAL_FORM, Token
 
 VESSEL_EXTRA_WORDS_CEILING = 0.70
 ACRONYM_MAX_LETTERS = 4
@@ -38,7 +38,7 @@ def _unmet_query_words(
     return [
         t.text
         for i, t in enumerate(query.tokens)
-        if t.kind != TokenKind.LEGAL_FORM
+        if t.kind != KIND_LEGAL_FORM
         and (
             i not in aligned.pairs
             or (not initials_meet and aligned.pairs[i][2] == "initial")
@@ -89,7 +89,7 @@ def acronym_alone(
     """
     if listed_schema is None or listed_schema is Schema.PERSON or joined_met:
         return None
-    words = [t for t in listed if t.kind != TokenKind.LEGAL_FORM]
+    words = [t for t in listed if t.kind != KIND_LEGAL_FORM]
     if len(words) != 1 or len(words[0].text) > ACRONYM_MAX_LETTERS:
         return None
     extra = _unmet_query_words(query, aligned)

@@ -29,7 +29,12 @@ from screening.matching.algorithm import name_score
 from screening.matching.features import tokens as tokens_module
 from screening.matching.features.names import align_words, alignment_ceiling
 from screening.matching.features.tokens import similarity_rows, token_similarity
-from screening.matching.index import INITIALS_CANDIDATES, NameIndex, build_index
+from screening.matching.index import (
+    INITIALS_CANDIDATES,
+    NEIGHBOUR_WEIGHT,
+    NameIndex,
+    build_index,
+)
 from screening.matching.normalize import Token, TokenKind, joined, phonetic, skeleton, tokenize
 from screening.store import ListStore
 from screening.store.store import DocumentName, IndexDocument
@@ -236,14 +241,18 @@ def test_the_persisted_index_shares_name_tuples_and_forgets_reached_names(
 
 
 def _reference_ranking(index: NameIndex, tokens: Sequence[Token], limit: int) -> list[int]:
-    """The candidate ranking as it was written before numpy: a dict of summed weights."""
+    """The candidate ranking as it was written before numpy: a dict of summed weights (a name
+    only a spelling neighbour of a query word reaches gets NEIGHBOUR_WEIGHT of its weight)."""
     scores: dict[int, float] = {}
     for token in tokens:
         if token.kind == TokenKind.LEGAL_FORM:
             continue
         weight = index.weights.get(token.phonetic, index.unknown_weight)
-        for name_id in index.reached(token).tolist():
+        exact, neighbours = index.reached_parts(token)
+        for name_id in exact.tolist():
             scores[name_id] = scores.get(name_id, 0.0) + weight
+        for name_id in neighbours.tolist():
+            scores[name_id] = scores.get(name_id, 0.0) + weight * NEIGHBOUR_WEIGHT
     together = joined(tuple(tokens))
     if len(together) >= 6:
         for key in ("j:" + together, "t:" + together):

@@ -1,0 +1,80 @@
+"""Posting keys and posting-list arithmetic of the name index (`screening.matching.index`).
+
+A listed word is filed under keys (its phonetic and written forms, its consonant skeleton, its
+one-letter deletions), a query word looked up by keys that meet those of any listed word one
+typo away (a symmetric-delete neighbourhood). Posting lists are ascending arrays of name ids.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from screening.matching.normalize import KIND_INITIAL, Token
+
+IdArray = npt.NDArray[np.int32]
+NO_NAMES: IdArray = np.zeros(0, dtype=np.int32)
+MIN_DELETE_LENGTH = 5
+
+
+def best_first(names: IdArray, rank: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.intp]:
+    """The positions of the `count` best names, best first: the higher rank, then the higher
+    name id. A long list is cut at the count-th rank first (every name of that rank kept, so the
+    order of the cut list's head is the full sort's)."""
+    if len(rank) > 2 * count:
+        cut = np.partition(rank, len(rank) - count)[len(rank) - count]
+        kept = np.flatnonzero(rank >= cut)
+        return kept[np.lexsort((names[kept], rank[kept]))[::-1][:count]]
+    return np.lexsort((names, rank))[::-1][:count]
+
+
+def union(postings: list[IdArray]) -> IdArray:
+    """The names on any of these posting lists, ascending (each list is ascending, no repeat)."""
+    if not postings:
+        return NO_NAMES
+    if len(postings) == 1:
+        return postings[0]
+    # (np.unique's steps for a small integer array, without its general machinery)
+    names = np.concatenate(postings)
+    names.sort()
+    keep = np.empty(len(names), dtype=bool)
+    keep[0] = True
+    np.not_equal(names[1:], names[:-1], out=keep[1:])
+    return names[keep]
+
+
+def token_keys(token: Token) -> list[str]:
+    """The posting keys of a listed word: its phonetic and written forms, its consonant
+    skeleton, the one-letter deletions of both forms."""
+    keys = ["t:" + token.phonetic, "t:" + token.text]
+    if len(token.skeleton) >= 3:
+        keys.append("s:" + token.skeleton)
+    # Deletions of both forms: typos are edits of the written word, which the phonetic form
+    # can move further apart (khaddur/khadrdur -> hadur/hadrdur).
+    for form in {token.phonetic, token.text}:
+        if len(form) >= MIN_DELETE_LENGTH:
+            keys.extend("d:" + variant for variant in deletions(form))
+    return keys
+
+
+def query_keys(token: Token) -> list[str]:
+    """The keys a query word is looked up by, its own forms (t:phonetic, t:text) first, then its
+    spelling neighbours' (skeleton, deletions: any single typo meets a listed word's keys)."""
+    if token.kind == KIND_INITIAL:
+        return []
+    keys = ["t:" + token.phonetic, "t:" + token.text]
+    if len(token.skeleton) >= 3:
+        keys.append("s:" + token.skeleton)
+    for form in {token.phonetic, token.text}:
+        if len(form) >= MIN_DELETE_LENGTH - 1:
+            # symmetric delete: query word = listed deletion, and deletions of both meet
+            keys.append("d:" + form)
+            for variant in deletions(form):
+                keys.append("d:" + variant)
+                keys.append("t:" + variant)
+    return keys
+
+
+def deletions(word: str) -> set[str]:
+    """The word with each one of its letters left out."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
