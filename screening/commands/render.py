@@ -16,14 +16,14 @@ from rich.table import Table
 from rich.text import Text
 
 # The explanation's wording is shared with the web pages (screening.service.ui).
-from screening.matching.explain import feature_line, token_text
+from screening.matching.explain import coalition_timeline, feature_line, token_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from lists.inspect import Inspection
     from screening.coalition.goods import HsVerdict
-    from screening.matching.results import Explanation, Hit, ScreeningResult
+    from screening.matching.results import Explanation, ScreeningResult
     from screening.store import ListDiff, LoadResult, SourceStatus, VersionInfo
     from screening.workflow.keys import ApiKeyInfo
     from screening.workflow.recorder import AlertDetail, AlertInfo, DecisionInfo
@@ -44,20 +44,6 @@ def short(value: Any, limit: int = 160) -> str:
 
 def feature_lines(explanation: Explanation, indent: str) -> list[str]:
     return [f"{indent}{feature_line(f)}" for f in explanation.features]
-
-
-def timeline_text(hit: Hit) -> str:
-    """The party's coalition timeline: ``listed by CA 2022-02-24, UK 2022-04-06; not by EU in
-    the loaded data`` (members by earliest listing date; undated ones last)."""
-    listed = sorted(
-        hit.listed_by().items(), key=lambda item: (item[1] is None, str(item[1]), item[0])
-    )
-    text = "listed by " + ", ".join(
-        f"{member} {listed_on or '(date not given)'}" for member, listed_on in listed
-    )
-    if hit.not_listed_by:
-        text += f"; not by {', '.join(hit.not_listed_by)} in the loaded data"
-    return text
 
 
 def print_result(result: ScreeningResult) -> None:
@@ -95,7 +81,7 @@ def print_result(result: ScreeningResult) -> None:
                     f"({other.linked_by})"
                 )
             )
-        console.print(Text(f"      coalition: {timeline_text(hit)}"))
+        console.print(Text(f"      coalition: {coalition_timeline(hit)}"))
 
 
 def hs_lines(verdict: HsVerdict) -> list[str]:
@@ -128,9 +114,16 @@ def alert_row(alert: AlertInfo) -> str:
 
 
 def decision_line(decision: DecisionInfo) -> str:
+    # The state says whether the disposition is in effect (final, approved) or not (pending,
+    # rejected under four-eyes); each review follows on the same line.
+    reviews = "".join(
+        f"; {'approved' if review.approved else 'rejected'} by {review.reviewer}"
+        f"{': ' + review.reason if review.reason else ''}"
+        for review in decision.reviews
+    )
     return (
         f"{decision.id} {decision.decided_at:%Y-%m-%d %H:%M:%S} {decision.disposition.value} "
-        f"by {decision.analyst}: {decision.reason}"
+        f"by {decision.analyst}: {decision.reason} [{decision.state.value}]{reviews}"
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screening.matching.results import Explanation, FeatureScore, TokenMatch
+from screening.matching.results import Explanation, FeatureScore, Hit, TokenMatch
 
 # How a query word met a listed word (`TokenMatch.how`), for a person who does not know the
 # matcher's vocabulary. An unknown kind is shown as it is stored.
@@ -69,3 +69,25 @@ def stored_explanation(hit: Mapping[str, Any]) -> Explanation | None:
         return Explanation.model_validate(hit["explanation"])
     except ValidationError:
         raise ValueError(OLDER_SHAPE) from None
+
+
+def coalition_timeline(hit: Hit) -> str:
+    """The party's coalition timeline: ``listed by CA 2022-02-24, UK 2022-04-06; not by EU in
+    the loaded data`` (members by earliest listing date; undated ones last)."""
+    listed = sorted(
+        hit.listed_by().items(), key=lambda item: (item[1] is None, str(item[1]), item[0])
+    )
+    text = "listed by " + ", ".join(
+        f"{member} {listed_on or '(date not given)'}" for member, listed_on in listed
+    )
+    if hit.not_listed_by:
+        text += f"; not by {', '.join(hit.not_listed_by)} in the loaded data"
+    return text
+
+
+def stored_timeline(hit: Mapping[str, Any]) -> str | None:
+    """`coalition_timeline` of a hit stored as JSON (an alert's); None for an older shape."""
+    try:
+        return coalition_timeline(Hit.model_validate(hit))
+    except ValidationError:
+        return None

@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from screening.matching.explain import feature_sentence, how_words
+from screening.matching.explain import coalition_timeline, feature_sentence, how_words
 from screening.service.deps import ServiceDep
 from screening.service.errors import errors_text, one_line
 from screening.service.ui.security import (
@@ -95,6 +95,7 @@ TEMPLATES.filters |= {
 TEMPLATES.globals |= {
     "how_words": how_words,
     "feature_sentence": feature_sentence,
+    "coalition_timeline": coalition_timeline,
 }
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from lists import open_list
 from screening import Screener
-from screening.commands.render import timeline_text
+from screening.matching.explain import coalition_timeline
 from screening.matching.results import Hit
 from screening.store import ListStore
 
@@ -71,7 +71,7 @@ def test_not_listed_by_names_the_loaded_member_that_does_not_list_the_party(
 
 def test_the_timeline_reads_in_date_order_with_the_gaps(screener: Screener) -> None:
     hit = _hit(screener, "Herman Oskarovich Gref", GREF_OFAC)
-    assert timeline_text(hit) == (
+    assert coalition_timeline(hit) == (
         "listed by CA 2022-02-24, UK 2022-03-24, US (date not given); not by UN in the loaded data"
     )
 

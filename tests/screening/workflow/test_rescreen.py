@@ -210,6 +210,8 @@ def test_alert_commands(tmp_path: Path, shared_lists: Path) -> None:
     detail = json.loads(output)
     assert [d["disposition"] for d in detail["decisions"]] == ["false_positive", "escalated"]
     assert detail["status"] == "decided" and detail["hit"]["explanation"]["tokens"]
+    code, output = run("alerts", "show", alert_id)
+    assert code == 0 and "escalated by bo: check [final]" in output
     code, output = run("alerts", "list", "--status", "decided")
     assert code == 0 and output.startswith(f"{alert_id}\tdecided\tC2\tun_sc:110554")
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from screening.matching.explain import stored_explanation
+from screening.matching.explain import stored_explanation, stored_timeline
 from screening.service.deps import ServiceDep
 from screening.service.ui.forms import (
     ANY,
@@ -156,6 +156,7 @@ def _alert_context(detail: AlertDetail, who: SignedIn, fields: Fields) -> dict[s
         "explanation_note": explanation_note,
         "entity": detail.entity,
         "also_listed": detail.hit.get("also_listed") or [],
+        "timeline": stored_timeline(detail.hit),
         "dispositions": [d.value for d in Disposition],
         "pending": pending,
         # Nobody approves their own decision (names compared as the library does, without

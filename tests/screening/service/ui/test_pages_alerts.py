@@ -52,7 +52,9 @@ def test_the_alert_page_shows_input_hit_explanation_entity_and_history(pages_sit
     assert re.search(r"<td>petrov</td>\s*<td>petrov</td>\s*<td>the same word</td>", hit)
     entity = _section(page, "listed-entity")
     assert "Ivan PETROV" in entity and "RUSSIA-EO14024" in entity
-    assert "No other coalition list names this party." in _section(page, "also-listed")
+    also = _section(page, "also-listed")
+    assert "No other coalition list names this party." in also
+    assert "Coalition: listed by US (date not given)." in also
     assert "No decision yet." in _section(page, "decision-history")
     assert 'id="decide-form"' in page.text and 'id="review-form"' not in page.text
 

@@ -53,6 +53,8 @@ def test_screening_a_name_shows_explained_hits(client: WebClient) -> None:
     assert _hit_rows(page) == [("Ivan PETROV", "ofac_sdn", "90002")]
     assert re.search(r"<td>ivan</td>\s*<td>ivan</td>\s*<td>the same word</td>", page.text)
     assert "<li>Birth date added 0.02: birth year 1960 as listed.</li>" in page.text
+    # The coalition timeline: only OFAC (US) lists the party; the fixture loads no other member.
+    assert '<p class="timeline">Coalition: listed by US (date not given).</p>' in page.text
     nothing = _screen(client, name="Maria Gonzalez Lopez")
     assert "CLEAR: “Maria Gonzalez Lopez”, 0 hits" in nothing.text
     assert 'id="hits"' not in nothing.text
