@@ -7,20 +7,17 @@ can see why the engine alerted and a compliance officer can audit the decision.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lists.datasets import BY_ID, dataset_ids, list_names
+from lists.datasets import dataset_ids, list_names
 from lists.model import IdentifierType, Schema, Source
+from screening.data.members import dataset_members
 
 
 class Decision(StrEnum):
@@ -186,36 +183,9 @@ class Hit(BaseModel):
         return dates
 
 
-# The coalition member publishing each dataset (OFAC's lists and the CSL's are all the US): the
-# coalition analytics' table (`screening.coalition.analytics.members`), read here straight from
-# package data because matching sits below the coalition layer.
-MEMBERS_FILE = "coalition_members.csv"
-
-
-@cache
-def coalition_members() -> dict[str, str]:
-    """Dataset id -> coalition member code (US, UK, EU ...), from ``coalition_members.csv``.
-
-    Every dataset of `lists.datasets` must have exactly one row: anything else is a packaging
-    error, raised with the file's line rather than answer with part of the table.
-    """
-    text = resources.files("screening.data").joinpath(MEMBERS_FILE).read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    members: dict[str, str] = {}
-    for row in reader:
-        dataset, member = (row.get("dataset") or "").strip(), (row.get("member") or "").strip()
-        if not dataset or not member or dataset in members:
-            raise ValueError(f"{MEMBERS_FILE} line {reader.line_num}: empty or repeated row")
-        members[dataset] = member
-    missing = sorted(set(BY_ID) - set(members))
-    if missing:
-        raise ValueError(f"{MEMBERS_FILE}: no member for dataset(s) {', '.join(missing)}")
-    return members
-
-
 def coalition_member(dataset: str) -> str:
-    """The coalition member publishing a dataset."""
-    return coalition_members()[dataset]
+    """The coalition member publishing a dataset (``screening/data/coalition_members.csv``)."""
+    return dataset_members()[dataset].member
 
 
 def fill_not_listed_by(hits: Iterable[Hit], loaded_datasets: Iterable[str]) -> None:
