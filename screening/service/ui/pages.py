@@ -29,11 +29,11 @@ from screening.matching.explain import coalition_timeline, feature_sentence, how
 from screening.service.deps import ServiceDep
 from screening.service.errors import errors_text, one_line
 from screening.service.ui.security import (
-    COOKIE_PATH,
     FLASH_COOKIE,
     SESSION_COOKIE,
+    delete_cookie,
     same_token,
-    secure_cookies,
+    set_cookie,
 )
 from screening.workflow.users import REVIEWER_ROLES, Users, WebSession
 
@@ -212,13 +212,7 @@ def render(
     # Pages hold personal data: no shared or back-button cache keeps them.
     response.headers["cache-control"] = "no-store"
     if FLASH_COOKIE in request.cookies:
-        response.delete_cookie(
-            FLASH_COOKIE,
-            path=COOKIE_PATH,
-            httponly=True,
-            samesite="strict",
-            secure=secure_cookies(),
-        )
+        delete_cookie(response, FLASH_COOKIE)
     return response
 
 
@@ -227,15 +221,7 @@ def redirect(location: str, flash: str | None = None) -> RedirectResponse:
     response = RedirectResponse(location, status_code=303)
     if flash is not None:
         assert flash in FLASH_MESSAGES
-        response.set_cookie(
-            FLASH_COOKIE,
-            flash,
-            max_age=60,
-            path=COOKIE_PATH,
-            httponly=True,
-            samesite="strict",
-            secure=secure_cookies(),
-        )
+        set_cookie(response, FLASH_COOKIE, flash, max_age=60)
     return response
 
 

@@ -22,6 +22,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from starlette.responses import Response
+
 from screening import settings
 from screening.service.deps import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,6 +49,34 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 def secure_cookies() -> bool:
     """Whether cookies are marked Secure (COALITION_SECURE_COOKIES=1: served behind TLS)."""
     return settings.get("COALITION_SECURE_COOKIES") == "1"
+
+
+def set_cookie(
+    response: Response,
+    name: str,
+    value: str,
+    *,
+    path: str = COOKIE_PATH,
+    max_age: int | None = None,
+) -> None:
+    """Set one of the pages' cookies with the one policy they all share: HttpOnly (no script
+    reads it), SameSite=Strict (no other site's page sends it), Secure behind TLS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(),
+    )
+
+
+def delete_cookie(response: Response, name: str, *, path: str = COOKIE_PATH) -> None:
+    """Delete a cookie set by `set_cookie` (same path and attributes, or browsers keep it)."""
+    response.delete_cookie(
+        name, path=path, httponly=True, samesite="strict", secure=secure_cookies()
+    )
 
 
 def same_token(presented: str | None, expected: str) -> bool:

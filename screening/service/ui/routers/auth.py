@@ -29,12 +29,12 @@ from screening.service.ui.pages import (
     safe_next,
 )
 from screening.service.ui.security import (
-    COOKIE_PATH,
     LOGIN_CSRF_COOKIE,
     LOGIN_WINDOW_SECONDS,
     SESSION_COOKIE,
     Guards,
-    secure_cookies,
+    delete_cookie,
+    set_cookie,
 )
 
 router = APIRouter(prefix="/ui", route_class=PageRoute, include_in_schema=False)
@@ -90,22 +90,8 @@ def log_in(request: Request, fields: FormFields, guards: GuardsDep, users: Users
     lifetime = _session_lifetime()
     token, _session = users.start_session(user, lifetime)
     response = redirect(safe_next(next_path))
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(lifetime.total_seconds()),
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(),
-    )
-    response.delete_cookie(
-        LOGIN_CSRF_COOKIE,
-        path=LOGIN_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(),
-    )
+    set_cookie(response, SESSION_COOKIE, token, max_age=int(lifetime.total_seconds()))
+    delete_cookie(response, LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
 
 
@@ -113,9 +99,7 @@ def log_in(request: Request, fields: FormFields, guards: GuardsDep, users: Users
 def log_out(_: CheckedForm, who: SignedInDep, users: UsersDep) -> Response:
     users.end_session(who.token)
     response = redirect(LOGIN_PATH, "logged_out")
-    response.delete_cookie(
-        SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=secure_cookies()
-    )
+    delete_cookie(response, SESSION_COOKIE)
     return response
 
 
@@ -125,14 +109,7 @@ def _login_form(
     token = guards.login_csrf.issue()
     context = {"login_token": token, "next": safe_next(next_path), "message": message}
     page = render(request, "login.html", context, status)
-    page.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        path=LOGIN_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(),
-    )
+    set_cookie(page, LOGIN_CSRF_COOKIE, token, path=LOGIN_PATH)
     return page
 
 
