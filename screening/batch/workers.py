@@ -48,6 +48,7 @@ from screening.batch.errors import BatchError
 CHUNK_ROWS = 256  # rows per task: a quarter second of screening, little to pickle
 CHUNKS_IN_FLIGHT_PER_WORKER = 2  # one being screened, one waiting: no worker idles
 PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether its parent is still there
+WORKER_DIED = "a worker process ended before returning its rows (killed, or out of memory?)"
 
 Row = TypeVar("Row")
 Record = TypeVar("Record")
@@ -124,7 +125,10 @@ class Engine(Generic[Row, Record]):
         window = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
         pending: deque[Future[tuple[list[Record], int, Memory | None]]] = deque()
         for chunk in chain(head, chunks):
-            pending.append(pool.submit(_screen_chunk, chunk))
+            try:
+                pending.append(pool.submit(_screen_chunk, chunk))
+            except BrokenProcessPool:  # a worker died before its result was asked for
+                raise WorkerDiedError(WORKER_DIED) from None
             if len(pending) >= window:
                 yield self._result(pending.popleft())
         while pending:
@@ -147,9 +151,7 @@ class Engine(Generic[Row, Record]):
         try:
             records, pid, memory = future.result()
         except BrokenProcessPool:
-            raise WorkerDiedError(
-                "a worker process ended before returning its rows (killed, or out of memory?)"
-            ) from None
+            raise WorkerDiedError(WORKER_DIED) from None
         if memory is not None:
             known = self.memory.get(pid)
             if known is None or memory.rss > known.rss:

@@ -35,6 +35,7 @@ EARLIEST = 0.1  # seconds after the start: the earliest kill
 # that the crash tests stay near two minutes in all.
 MOMENTS = 3
 TIMEOUT = 120  # seconds a command that is left alone may take
+POLL = 0.01  # seconds between looks for the event a kill waits for
 
 
 def coalition_env(index_dir: Path) -> dict[str, str]:
@@ -91,6 +92,28 @@ def kill_at(args: Sequence[str], env: dict[str, str], moment: float, log: Path) 
             return Kill(moment, killed=True)
     assert process.returncode == 0, f"coalition {' '.join(args)} failed on its own: see {log}"
     return Kill(moment, killed=False)
+
+
+def kill_after(
+    args: Sequence[str], env: dict[str, str], ready: Callable[[], bool], delay: float, log: Path
+) -> Kill:
+    """Start `coalition args`, wait until `ready()` holds (polled), then SIGKILL it `delay`
+    seconds later, unless it has ended by then. For kills that must land after some event
+    (a commit, say) however slow or fast the machine is."""
+    with log.open("ab") as output:
+        process = subprocess.Popen([COALITION, *args], env=env, stdout=output, stderr=output)
+        started = time.monotonic()
+        while process.poll() is None and not ready():
+            assert time.monotonic() - started < TIMEOUT, f"coalition {' '.join(args)}: hung"
+            time.sleep(POLL)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+            return Kill(time.monotonic() - started, killed=True)
+    assert process.returncode == 0, f"coalition {' '.join(args)} failed on its own: see {log}"
+    return Kill(time.monotonic() - started, killed=False)
 
 
 def assert_store_intact(db_url: str, env: dict[str, str]) -> None:

@@ -3,7 +3,9 @@ seeded random moments, run the same command again each time, and compare the fin
 an uninterrupted run's: the same bytes, so no row was lost or written twice.
 
 Each kill lands on a run that resumed the previous one, so the kills spread over reading past
-committed rows, screening, committing and the final rename. The name batch and the payments
+committed rows, screening, committing and the final rename. The first kill of each command waits
+for its first commit (then a seeded delay), so at least one kill leaves something to resume on
+a slow or a fast machine alike. The name batch and the payments
 (a directory of generated messages) run with two worker processes, the transaction batch in
 one; the workers of a killed run must be
 gone within seconds (they watch their parent), never screening on as orphans.
@@ -12,13 +14,15 @@ gone within seconds (they watch their parent), never screening on as orphans.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import time
+from functools import partial
 from pathlib import Path
 
 from screening.batch.checkpoint import checkpoint_path, partial_path
 from tests.crash.customers import listed_names, write_transactions
-from tests.crash.kill import kill_at, moments, run
+from tests.crash.kill import kill_after, kill_at, moments, run
 from tests.screening.coalition.payments.support import MT103, PACS008, replaced, sample_text
 
 # Rows enough for several commits (one a second) against the UN list. Transactions: measured,
@@ -35,6 +39,7 @@ KILLS = 3
 # Kills land in the last part of a normal run's duration: start-up (the first ~2 s here) is
 # what tests/crash/test_kill_batch.py covers, and a kill there leaves nothing to resume.
 FIRST_KILL_SHARE = 0.4
+FIRST_COMMIT_DELAY = 0.5  # seconds: the first kill lands this long after the first commit, at most
 ORPHAN_WAIT = 5.0  # seconds: a worker checks its parent twice a second
 
 
@@ -61,6 +66,15 @@ def _payments_inbox(folder: Path) -> Path:
         name = listed[i % 50] if i % 10 == 0 else f"Company Number{i} LLC"
         (folder / f"{i:05d}.{suffix}").write_text(replaced(text, old, new.format(name)), "utf-8")
     return folder
+
+
+def _has_committed(output: Path) -> bool:
+    """Whether a run writing `output` has committed rows. The checkpoint is replaced by a
+    rename, so it is read whole or not found."""
+    try:
+        return int(json.loads(checkpoint_path(output).read_text(encoding="utf-8"))["rows"]) > 0
+    except FileNotFoundError:
+        return False
 
 
 def _processes_naming(text: str) -> list[int]:
@@ -112,9 +126,20 @@ def test_killed_resumable_batches_finish_with_the_uninterrupted_output(
         command = [*job, "--out", str(output), "--db", db, "--resume"]
         resumable = 0  # kills that left a checkpoint
         previous = 0  # rows the last checkpoint held: a resumed run never commits fewer
+        chance = random.Random(seed)
+        # The first kill waits for the run's first commit, then a random moment: a kill timed
+        # by the clock alone can land before it on a slow machine, or after the end on a fast
+        # one (CI met the first), and leave nothing to resume. The later kills are timed from
+        # the start, so they also land while a resumed run reads past its committed rows.
         late = (1 - FIRST_KILL_SHARE) * duration
-        for moment in (FIRST_KILL_SHARE * duration + m for m in moments(seed, late, KILLS)):
-            kill = kill_at(command, env, moment, tmp_path / "kill.log")
+        clock = [FIRST_KILL_SHARE * duration + m for m in moments(seed, late, KILLS - 1)]
+        log = tmp_path / "kill.log"
+        for number in range(KILLS):
+            if number == 0:
+                delay = chance.uniform(0, FIRST_COMMIT_DELAY)
+                kill = kill_after(command, env, partial(_has_committed, output), delay, log)
+            else:
+                kill = kill_at(command, env, clock[number - 1], log)
             if not kill.killed:  # it finished by itself: the next run starts afresh
                 output.unlink()
                 previous = 0

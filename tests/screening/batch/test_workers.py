@@ -11,7 +11,7 @@ import os
 import random
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +164,30 @@ def test_a_worker_that_dies_fails_the_batch_and_leaves_no_output(tmp_path: Path)
             scale=Scale(workers=2, chunk_rows=10),
         )
     assert len(written) < 60  # nothing at or after the dead worker's chunk was written
+
+
+def _kill_on_row_0(row: int) -> int:
+    if row == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return row
+
+
+def _rows_that_pause_after_two_chunks() -> Iterator[int]:
+    yield from range(20)  # the two chunks read before the workers start
+    time.sleep(1.5)  # the worker given row 0 is dead by now: the next chunk finds a broken pool
+    yield from range(20, 100)
+
+
+def test_a_worker_dead_before_the_next_chunk_is_handed_out_is_the_same_clear_error() -> None:
+    # The dead worker can be noticed when a chunk is handed out, not only when its result is
+    # awaited (CI met this order): either way the batch fails with WorkerDiedError.
+    engine = workers.Engine(_kill_on_row_0, workers=2, chunk_rows=10)
+    with pytest.raises(WorkerDiedError, match="a worker process ended before returning"):
+        try:
+            for _ in engine.records(_rows_that_pause_after_two_chunks()):
+                pass
+        finally:
+            engine.close(failed=True)
 
 
 class DyingScreener(FakeScreener):
