@@ -165,8 +165,11 @@ def dump(args: argparse.Namespace) -> dict[str, Any]:
         with args.output.open("w", encoding="utf-8") as handle:
             for case, result in zip(cases, results, strict=True):
                 handle.write(json.dumps(_answer(case, result), ensure_ascii=False) + "\n")
+    from screening.matching import compiled_modules
+
     return {
         "engine_root": str(Path(sys.path[0]).resolve()),
+        "compiled_modules": len(compiled_modules()),
         "queries": len(queries),
         "names_per_cpu_second": len(queries) / cpu,
         "names_per_wall_second": len(queries) / wall,

@@ -13,6 +13,8 @@
   threshold over the top hit's score: a labelled query counts at threshold t when an
   expected entry scores >= t, a clean one alerts when its top hit does), names/s (one
   process, full explanations), index build and load time, RSS.
+- The engine as imported: pure Python, or compiled with mypyc (`COALITION_COMPILE=1`; run
+  the script from a tree holding the compiled modules, as scripts/compiled_tests.sh builds).
 - Memory per process: a fresh Python process opens each screener from the saved index,
   screens one name and reports its peak RSS.
 - Baseline in the same process: bench/accuracy.py's rapidfuzz token_sort_ratio over every
@@ -64,6 +66,7 @@ from bench.accuracy import (  # noqa: E402
 )
 from bench.variants import Case  # noqa: E402
 from lists import open_list  # noqa: E402
+from screening.matching import compiled_modules  # noqa: E402
 
 CLEAN, NEAR_MISS = "clean", "near_miss"
 EXTRA_LISTS = (
@@ -395,7 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             cases_b,
             headline(columns["B: all lists"])["clean"],
         )
+    compiled = compiled_modules()
     report = {
+        # Pure Python, or compiled with mypyc (`COALITION_COMPILE=1`, docs/speed.md).
+        "engine": f"compiled with mypyc ({len(compiled)} modules)" if compiled else "pure Python",
         "index": {"A (OFAC+UK+UN)": index_a, "B (all lists)": index_b},
         "set_b": stats_b,
         "columns": columns,

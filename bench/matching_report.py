@@ -22,7 +22,8 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def markdown(report: dict[str, Any]) -> str:
     columns: dict[str, dict[str, Any]] = report["columns"]
     names = list(columns)
-    out = ["### Recall per variant kind (queries in brackets)", ""]
+    out = [f"Engine: {report.get('engine', 'pure Python')}.", ""]
+    out += ["### Recall per variant kind (queries in brackets)", ""]
     kinds = sorted({kind for column in columns.values() for kind in column["kinds"]})
     rows = [
         [kind]

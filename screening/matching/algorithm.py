@@ -11,7 +11,6 @@ Markdown from the features' docstrings and constants; ``docs/matching.md`` is it
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from lists.model import Schema
 from screening.matching.features.acronyms import ACRONYM_WORDS
 from screening.matching.features.given_names import GIVEN_NAMES, GIVEN_NAMES_FILE, given_name_groups
 from screening.matching.features.initials import INITIALS, initials_distinctive
-from screening.matching.features.model import Effect, Feature, QueryFacts, Stage
+from screening.matching.features.model import Effect, Feature, QueryFacts, Stage, docstring
 from screening.matching.features.names import (
     EXACT_NAME,
     EXACT_NAME_SCORE,
@@ -186,7 +185,7 @@ def _number(value: float, effect: Effect) -> str:
 
 
 def _doc(function: Callable[..., Any]) -> str:
-    return inspect.getdoc(function) or ""
+    return docstring(function)
 
 
 def _feature_section(number: int, feature: Feature[Any]) -> list[str]:

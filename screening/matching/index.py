@@ -37,7 +37,7 @@ import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -221,10 +221,11 @@ class NameIndex:
     _offsets_view: memoryview | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_reached", None)
-        state.pop("_key_slots", None)
-        state.pop("_offsets_view", None)
+        # By field, not from `__dict__`: compiled (mypyc, see docs/speed.md) the class has none.
+        # The underscored fields are caches of a running index, not persisted.
+        state: dict[str, object] = {
+            f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")
+        }
         state["format"] = INDEX_FORMAT
         # Entities by column, the enums by value: a pickled enum member is a call to its class,
         # 40,000 of them a noticeable part of the load.
@@ -238,8 +239,9 @@ class NameIndex:
     def __setstate__(self, state: dict[str, object]) -> None:
         if state.pop("format", None) != INDEX_FORMAT:
             raise ValueError("an index of another layout")  # `load` then builds a new one
-        columns: list[list[Any]] = state.pop("entities")  # type: ignore[assignment]
-        self.__dict__.update(state)
+        columns: list[Sequence[Any]] = state.pop("entities")  # type: ignore[assignment]
+        for name, value in state.items():
+            setattr(self, name, value)
         self._reached = {}
         self._key_slots = {}
         self._offsets_view = None

@@ -9,10 +9,14 @@ from these declarations, so the documentation cannot drift from the code.
 
 from __future__ import annotations
 
+import ast
+import functools
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from lists.model import PartialDate, Schema
@@ -61,7 +65,7 @@ class Feature(Generic[FunctionT]):
     @property
     def doc(self) -> str:
         """The function's docstring: why this evidence counts and how it is computed."""
-        return inspect.getdoc(self.function) or ""
+        return docstring(self.function)
 
     def constant(self, name: str) -> Constant:
         """The declared constant called `name` (KeyError when the feature has none such)."""
@@ -87,3 +91,31 @@ class QueryFacts:
     birth_date: PartialDate | None
     identifiers: tuple[tuple[str, str], ...]  # (type, normalised value)
     distinctive_length: int  # see the generic-words cap
+
+
+def docstring(function: Callable[..., Any]) -> str:
+    """The docstring of `function`; of a module compiled with mypyc (docs/speed.md), which
+    keeps none, read from its source file, installed beside it."""
+    text = inspect.getdoc(function)
+    if text:
+        return text
+    module = sys.modules.get(function.__module__)
+    if module is None or module.__file__ is None:
+        return ""
+    return _module_docstrings(module.__file__).get(function.__name__, "")
+
+
+@functools.cache
+def _module_docstrings(module_file: str) -> dict[str, str]:
+    """The top-level functions' docstrings of the source beside `module_file` (a `.py` or the
+    compiled `name.cpython-311-x86_64-linux-gnu.so` of one)."""
+    path = Path(module_file)
+    source = path.with_name(path.name.split(".")[0] + ".py")
+    if not source.is_file():
+        return {}
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    return {
+        node.name: ast.get_docstring(node) or ""
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }

@@ -212,6 +212,7 @@ def test_the_persisted_index_loads_as_built(tmp_path: Path, shared_lists: Path) 
     assert loaded.candidates(tokens, 20) == built.candidates(tokens, 20)
 
 
+@pytest.mark.replaces_internals
 def test_a_cache_file_of_the_older_layout_is_not_used(
     tmp_path: Path, shared_lists: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -174,6 +174,7 @@ def test_screener_is_safe_to_share_between_threads(screener: Screener) -> None:
     assert failures == []
 
 
+@pytest.mark.replaces_internals
 def test_index_is_persisted_and_rebuilt_only_for_new_versions(
     tmp_path: Path, shared_lists: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -138,6 +138,7 @@ def test_the_batch_prefilter_keeps_every_pair_that_meets(
     assert similarity_rows(query, listed) == expected
 
 
+@pytest.mark.replaces_internals
 def test_the_prefilter_rejects_most_pairs_without_scoring_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -190,6 +191,7 @@ def _queries(index: NameIndex) -> list[tuple[str, str | None]]:
     return queries
 
 
+@pytest.mark.replaces_internals
 def test_screening_with_the_ceiling_answers_as_without_it(
     screener: Screener, monkeypatch: pytest.MonkeyPatch
 ) -> None:

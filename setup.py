@@ -1,0 +1,47 @@
+"""Build hook: an optional compiled matcher (docs/speed.md); everything else is in pyproject.toml.
+
+    pip install .                          # pure Python: no compiler needed
+    COALITION_COMPILE=1 pip install .      # the matcher's hot modules compiled with mypyc
+
+The compiled modules are the same typed source, compiled to C extensions by mypyc (part of
+mypy), and give the same answers; they need a C compiler and the Python headers at install
+time. Without COALITION_COMPILE the wheel is pure Python, as it always was. The `.py` files are
+installed in both cases (the compiled modules read their docstrings from them).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from setuptools import setup
+
+
+def _compiled_files() -> list[str]:
+    """The files of `screening.matching.COMPILED_MODULES`, read from the source (this runs
+    before the package is installed, and must not import it)."""
+    source = Path(__file__).with_name("screening") / "matching" / "__init__.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "COMPILED_MODULES" for t in node.targets
+        ):
+            names: tuple[str, ...] = ast.literal_eval(node.value)
+            return [name.replace(".", "/") + ".py" for name in names]
+    raise RuntimeError(f"no COMPILED_MODULES in {source}")
+
+
+MYPY = "mypy>=1.10"
+
+if os.environ.get("COALITION_COMPILE") == "1":
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        # The build front end's first pass asks what the build needs (setup_requires): mypy.
+        # It then installs it into the build environment and runs this file again.
+        setup(setup_requires=[MYPY])
+    else:
+        setup(setup_requires=[MYPY], ext_modules=mypycify(_compiled_files(), opt_level="3"))
+else:
+    setup()
