@@ -242,8 +242,8 @@ def _legal_word(word: str) -> str:
         return word
     # In sorted order: a word one typo from two legal-form words gets the same one in every
     # process (a frozenset's order changes with the hash seed).
-    for legal in _sorted_long_words():
-        if abs(len(legal) - len(word)) <= 1 and OSA.distance(word, legal, score_cutoff=1) <= 1:
+    for legal in _long_words_near(len(word)):
+        if OSA.distance(word, legal, score_cutoff=1) <= 1:
             return legal
     return word
 
@@ -251,6 +251,14 @@ def _legal_word(word: str) -> str:
 @cache
 def _sorted_long_words() -> tuple[str, ...]:
     return tuple(sorted(legal_forms().long_words))
+
+
+@cache
+def _long_words_near(length: int) -> tuple[str, ...]:
+    """The legal-form long words one typo can reach from a word of this length (a letter more
+    or fewer at most), in sorted order: made once per length, not tested word by word for
+    every word of every organisation's name."""
+    return tuple(w for w in _sorted_long_words() if abs(len(w) - length) <= 1)
 
 
 def _without_vessel_prefix(words: list[str]) -> list[str]:

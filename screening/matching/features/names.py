@@ -106,12 +106,13 @@ def align_words(
     their rarity (a company's single letters, the Y of COLLAZO Y SORIA, are no initials).
     """
 
-    def weight(token: Token, default: float) -> float:
-        if token.kind == KIND_LEGAL_FORM:
-            return LEGAL_FORM_WEIGHT * unknown_weight
-        return weights.get(token.phonetic, default)
-
-    listed_weights = [weight(t, unknown_weight) for t in listed]
+    # A word's weight, written out where it is needed (a nested function was a call per word).
+    legal_form_weight = LEGAL_FORM_WEIGHT * unknown_weight
+    weight_of = weights.get
+    listed_weights = [
+        legal_form_weight if t.kind == KIND_LEGAL_FORM else weight_of(t.phonetic, unknown_weight)
+        for t in listed
+    ]
     rows = _rows(query, listed, {} if memo is None else memo)
     # Most similar first, then the heavier listed word, then query and listed position: the
     # positions make every key distinct (`how` is never compared).
@@ -140,7 +141,13 @@ def align_words(
             query_met += w * evidence
             matches.append((q.text, listed[li].text, similarity, how, w))
         else:
-            w = weight(q, unknown_weight) if q.kind != KIND_INITIAL else 1.0
+            kind = q.kind
+            if kind == KIND_INITIAL:
+                w = 1.0
+            elif kind == KIND_LEGAL_FORM:
+                w = legal_form_weight
+            else:
+                w = weight_of(q.phonetic, unknown_weight)
             query_total += w
             matches.append((q.text, None, 0.0, "missing", w))
     listed_total = sum(listed_weights)
@@ -182,16 +189,16 @@ def alignment_ceiling(
     listed_items: list[tuple[float, float]] = []
     listed_unmet = 0.0
     legal_form_weight = LEGAL_FORM_WEIGHT * unknown_weight
+    # (the screener calls this for every candidate name: module constants and the bound method
+    # as locals, read once a call instead of once a word)
+    legal_form = KIND_LEGAL_FORM
+    weight_of = weights.get
     try:
         rows = [memo[id(lt)] for lt in listed]
     except KeyError:
         rows = _rows(query, listed, memo)
-    for lt, row in zip(listed, rows, strict=True):
-        w = (
-            legal_form_weight
-            if lt.kind == KIND_LEGAL_FORM
-            else weights.get(lt.phonetic, unknown_weight)
-        )
+    for lt, row in zip(listed, rows, strict=False):  # (`strict` checks cost: one row a word)
+        w = legal_form_weight if lt.kind == legal_form else weight_of(lt.phonetic, unknown_weight)
         if w < 0:
             return 1.0  # the bound holds for positive weights only
         if not row:
@@ -209,19 +216,19 @@ def alignment_ceiling(
     query_items: list[tuple[float, float]] = []
     query_unmet = 0.0
     initials = False
-    for qi, q in enumerate(query):
+    initial = KIND_INITIAL
+    for q, met, heaviest_partner in zip(query, best_met, heaviest, strict=False):
         kind = q.kind
-        if kind == KIND_INITIAL:
+        if kind == initial:
             initials = True
-        met = best_met[qi]
         if met > 0:
-            query_items.append((met, heaviest[qi]))
-        elif kind == KIND_INITIAL:
+            query_items.append((met, heaviest_partner))
+        elif kind == initial:
             query_unmet += 1.0
-        elif kind == KIND_LEGAL_FORM:
+        elif kind == legal_form:
             query_unmet += legal_form_weight
         else:
-            query_unmet += weights.get(q.phonetic, unknown_weight)
+            query_unmet += weight_of(q.phonetic, unknown_weight)
     if person and initials:
         listed_unmet *= ABBREVIATED_LISTED_WEIGHT
     if query_unmet < 0:
@@ -261,12 +268,25 @@ def _rows(
 def _best_share(items: list[tuple[float, float]], unmet: float) -> float:
     """max over sets S of items of sum(s * w) / (sum(w) + unmet): a prefix of the items by
     similarity, best first, is always the best set."""
+    if len(items) == 1:
+        # One met word, the usual case: the loop below for one item, the same arithmetic
+        # (from 0.0, hence the same sums), without the sort.
+        similarity, weight = items[0]
+        met = 0.0 + similarity * weight
+        total = 0.0 + weight
+        if total + unmet > 0:
+            share = met / (total + unmet)
+            if share > 0.0:
+                return share
+        return 0.0
     best = met = total = 0.0
     for similarity, weight in sorted(items, reverse=True):
         met += similarity * weight
         total += weight
         if total + unmet > 0:
-            best = max(best, met / (total + unmet))
+            share = met / (total + unmet)
+            if share > best:  # (`max`, without its call: this runs for every candidate name)
+                best = share
     return best
 
 

@@ -168,52 +168,39 @@ def _fuzzy_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tuple[
 
 def _equal_key_pairs(query: Sequence[Token], listed: Sequence[Token]) -> list[tuple[int, int]]:
     """(listed position, query position) of the pairs that may meet by an equality rule (see
-    `similarity_rows`). Each rule is one pass over the listed words, skipped when no query word
-    can meet by it (most words meet by none: the passes are inlined for speed)."""
+    `similarity_rows`): a lookup table of the query words' keys per rule, then one pass over the
+    listed words (most words meet by no rule). One pass, not one per rule: the loop overhead is
+    most of the cost, and the order of the pairs does not matter (`similarity_rows` sorts them)."""
     pairs: list[tuple[int, int]] = []
     skeletons = _positions(
         q.skeleton if len(q.skeleton) >= SKELETON_MIN_LENGTH else None for q in query
     )
-    if skeletons:
-        pairs += [
-            (p, qi)
-            for p, t in enumerate(listed)
-            if t.skeleton in skeletons
-            for qi in skeletons[t.skeleton]
-        ]
     groups = given_name_groups()
     query_groups = _positions(groups.get(q.phonetic) for q in query)
-    if query_groups:
-        for p, t in enumerate(listed):
+    acronyms = _positions(_acronym_key(q.text) for q in query)
+    # -off/-eff written -ov/-ev, on either side
+    natives = _positions(_native_ending(q.text) for q in query)
+    # an initial and a word of its first letter, on either side
+    initials = _positions(q.text[0] if q.kind == KIND_INITIAL else None for q in query)
+    for p, t in enumerate(listed):
+        text = t.text
+        if t.skeleton in skeletons:
+            pairs += [(p, qi) for qi in skeletons[t.skeleton]]
+        if query_groups:
             group = groups.get(t.phonetic)
             if group in query_groups:
                 pairs += [(p, qi) for qi in query_groups[group]]
-    acronyms = _positions(_acronym_key(q.text) for q in query)
-    if acronyms:
-        for p, t in enumerate(listed):
-            if len(t.text) <= ACRONYM_WORD_MAX_LETTERS:
-                pairs += [(p, qi) for qi in acronyms.get(t.text.replace("c", "k"), ())]
-    # -off/-eff written -ov/-ev, on either side
-    natives = _positions(_native_ending(q.text) for q in query)
-    if natives:
-        pairs += [
-            (p, qi) for p, t in enumerate(listed) if t.text in natives for qi in natives[t.text]
-        ]
-    # an initial and a word of its first letter, on either side
-    initials = _positions(q.text[0] if q.kind == KIND_INITIAL else None for q in query)
-    if initials:
-        pairs += [
-            (p, qi)
-            for p, t in enumerate(listed)
-            if t.text[0] in initials
-            for qi in initials[t.text[0]]
-        ]
-    # (the listed -off words and initials in one pass: both are rare)
-    for p, t in enumerate(listed):
+        if acronyms and len(text) <= ACRONYM_WORD_MAX_LETTERS:
+            pairs += [(p, qi) for qi in acronyms.get(text.replace("c", "k"), ())]
+        if text in natives:
+            pairs += [(p, qi) for qi in natives[text]]
+        if text[0] in initials:
+            pairs += [(p, qi) for qi in initials[text[0]]]
+        # (the listed initials and -off words: both are rare)
         if t.kind == KIND_INITIAL:
-            pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == t.text]
-        elif t.text[-2:] == "ff":
-            native = _native_ending(t.text)
+            pairs += [(p, qi) for qi, q in enumerate(query) if q.text[0] == text]
+        elif text[-2:] == "ff":
+            native = _native_ending(text)
             pairs += [(p, qi) for qi, q in enumerate(query) if q.text == native]
     return pairs
 
