@@ -374,7 +374,7 @@ class NameIndex:
         pool = np.ones(len(met_names), dtype=bool)
         pool[best] = False
         pool &= (self.first_letters[met_names] & np.uint64(needed)) == np.uint64(needed)
-        rest = np.flatnonzero(pool)
+        rest = pool.nonzero()[0]
         extra = rest[best_first(met_names[rest], rank[rest], INITIALS_CANDIDATES)]
         chosen += met_names[extra].tolist()
         return chosen
@@ -396,7 +396,9 @@ class NameIndex:
         first[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
         position = np.empty(len(ids), dtype=np.intp)
-        position[order] = np.cumsum(first) - 1
+        # (array methods, not the np.* functions: those add a Python-level wrapper per call,
+        # a measurable share of a query once the matcher is compiled, docs/speed.md)
+        position[order] = first.cumsum() - 1
         met_names = ordered[first]
         met = np.bincount(position, weights=np.repeat(weights, [len(r) for r in reached]))
         return met_names, met / (query_weight + self.name_weights[met_names] + 1e-9)
@@ -428,7 +430,7 @@ class NameIndex:
         neighbours = union(self._usable_postings(dict.fromkeys(keys[2:])))
         if len(neighbours) and len(exact):
             # (both ascending: np.setdiff1d's general machinery costs more than the search)
-            at = np.searchsorted(exact, neighbours).clip(max=len(exact) - 1)
+            at = np.minimum(exact.searchsorted(neighbours), len(exact) - 1)
             neighbours = neighbours[exact[at] != neighbours]
         return exact, neighbours
 

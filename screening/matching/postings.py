@@ -22,8 +22,9 @@ def best_first(names: IdArray, rank: npt.NDArray[np.float64], count: int) -> npt
     name id. A long list is cut at the count-th rank first (every name of that rank kept, so the
     order of the cut list's head is the full sort's)."""
     if len(rank) > 2 * count:
+        # (array methods where numpy has them: its np.* functions add a Python-level wrapper)
         cut = np.partition(rank, len(rank) - count)[len(rank) - count]
-        kept = np.flatnonzero(rank >= cut)
+        kept: npt.NDArray[np.intp] = (rank >= cut).nonzero()[0]
         return kept[np.lexsort((names[kept], rank[kept]))[::-1][:count]]
     return np.lexsort((names, rank))[::-1][:count]
 
