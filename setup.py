@@ -32,22 +32,25 @@ def _compiled_files() -> list[str]:
     raise RuntimeError(f"no COMPILED_MODULES in {source}")
 
 
-MYPY = "mypy>=1.10"
+# mypy compiles; numpy's own type information is needed to read the index's array types (the
+# other dependencies are type-checked as unknown, see below).
+BUILD_REQUIRES = ["mypy>=1.10", "numpy>=1.26"]
 
 if os.environ.get("COALITION_COMPILE") == "1":
     try:
         from mypyc.build import mypycify
     except ImportError:
-        # The build front end's first pass asks what the build needs (setup_requires): mypy.
+        # The build front end's first pass asks what the build needs (setup_requires): mypy
+        # and numpy.
         # It then installs it into the build environment and runs this file again.
-        setup(setup_requires=[MYPY])
+        setup(setup_requires=BUILD_REQUIRES)
     else:
-        # The build environment holds mypy only, not the project's dependencies nor their type
-        # stubs: type-check with them as unknown (Any), not under the project's strict mypy
+        # The build environment holds mypy and numpy, not the other dependencies nor their type
+        # stubs: type-check with those as unknown (Any), not under the project's strict mypy
         # configuration, which `mypy` in the development environment enforces instead.
         options = ["--config-file=", "--ignore-missing-imports"]
         setup(
-            setup_requires=[MYPY],
+            setup_requires=BUILD_REQUIRES,
             ext_modules=mypycify([*options, *_compiled_files()], opt_level="3"),
         )
 else:
