@@ -17,7 +17,14 @@ import pytest
 import cli
 from lists import open_list
 from screening.store import ListStore
-from tests.screening.service.server import Client, Served, create_key, free_port, wait_healthy
+from tests.screening.service.server import (
+    Client,
+    Served,
+    create_key,
+    free_port,
+    stop,
+    wait_healthy,
+)
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +50,5 @@ def served(tmp_path_factory: pytest.TempPathFactory, shared_lists: Path) -> Iter
         wait_healthy(client, process, tmp / "server.log")
         yield Served(client, key, db_url)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        stop(process)
         log.close()

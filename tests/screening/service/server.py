@@ -102,6 +102,16 @@ def wait_healthy(
     raise AssertionError("server did not start")
 
 
+def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """End a `coalition serve` process: SIGTERM (a clean shutdown), SIGKILL if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
 def create_key(db_url: str, name: str) -> str:
     result = CliRunner().invoke(cli.main, ["keys", "create", name, "--db", db_url])
     assert result.exit_code == 0, result.output

@@ -34,7 +34,7 @@ from playwright.sync_api import Browser, Page, Playwright, ViewportSize
 import cli
 from screening.store import ListStore
 from screening.store.update import load_path
-from tests.screening.service.server import Client, create_key, free_port, wait_healthy
+from tests.screening.service.server import Client, create_key, free_port, stop, wait_healthy
 
 PASSWORD = "correct horse battery staple"  # >= 12 characters, the users' minimum
 ANALYST = "ana"
@@ -140,12 +140,7 @@ def _serve(
             base = f"http://127.0.0.1:{port}"
             yield UiServer(base, Client(base, prepared.key), four_eyes), process, log_path
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
+            stop(process)
 
 
 @contextmanager
