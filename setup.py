@@ -41,8 +41,7 @@ if os.environ.get("COALITION_COMPILE") == "1":
         from mypyc.build import mypycify
     except ImportError:
         # The build front end's first pass asks what the build needs (setup_requires): mypy
-        # and numpy.
-        # It then installs it into the build environment and runs this file again.
+        # and numpy. It installs them into the build environment and runs this file again.
         setup(setup_requires=BUILD_REQUIRES)
     else:
         # The build environment holds mypy and numpy, not the other dependencies nor their type

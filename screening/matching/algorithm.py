@@ -184,10 +184,6 @@ def _number(value: float, effect: Effect) -> str:
     return f"+{text}" if effect is Effect.DELTA and value > 0 else text
 
 
-def _doc(function: Callable[..., Any]) -> str:
-    return docstring(function)
-
-
 def _feature_section(number: int, feature: Feature[Any]) -> list[str]:
     lines = [f"### {number}. {feature.title} (`{feature.name}`)", "", feature.doc, ""]
     if feature.constants:
@@ -223,9 +219,9 @@ def describe() -> str:
         "",
         "## How the features combine",
         "",
-        _doc(name_score),
+        docstring(name_score),
         "",
-        _doc(final_score),
+        docstring(final_score),
         "",
         f"The secondary features can add at most **{MAX_BONUS:g}** together (`MAX_BONUS`, the "
         "sum of each one's largest delta): a name scoring further below the report threshold "

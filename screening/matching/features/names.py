@@ -268,17 +268,6 @@ def _rows(
 def _best_share(items: list[tuple[float, float]], unmet: float) -> float:
     """max over sets S of items of sum(s * w) / (sum(w) + unmet): a prefix of the items by
     similarity, best first, is always the best set."""
-    if len(items) == 1:
-        # One met word, the usual case: the loop below for one item, the same arithmetic
-        # (from 0.0, hence the same sums), without the sort.
-        similarity, weight = items[0]
-        met = 0.0 + similarity * weight
-        total = 0.0 + weight
-        if total + unmet > 0:
-            share = met / (total + unmet)
-            if share > 0.0:
-                return share
-        return 0.0
     best = met = total = 0.0
     for similarity, weight in sorted(items, reverse=True):
         met += similarity * weight
