@@ -5,7 +5,8 @@ names instead of all of them:
 
 - ``t:`` the phonetic form of each word (absorbs romanisation: Aleksandr/Alexander),
 - ``s:`` its consonant skeleton (Mohammed/Muhammad, unvocalised Arabic),
-- ``d:`` its one-letter deletions (a symmetric-delete neighbourhood: any single typo),
+- ``d:`` the word and its one-letter deletions (a symmetric-delete neighbourhood: any single
+  typo),
 - ``j:`` the whole name written together (GAZPROMBANK / GAZPROM BANK),
 - identifiers (IMO, passport, BIC ...) by normalised value.
 
@@ -61,6 +62,7 @@ from screening.matching.postings import (
     NO_NAMES,
     IdArray,
     best_first,
+    best_met_few,
     query_keys,
     token_keys,
     union,
@@ -74,8 +76,9 @@ from screening.store import VersionInfo
 #    first letters of each name's words (initials).
 # 11: katakana folded as one Hepburn word; legal-form typos and link reasons independent of
 #    the hash seed. 12: the mixed OFAC romanisation of "obshchestvo s ogranichennoi
-#    otvetstvennostyu" is a legal form.
-INDEX_FORMAT = 12
+#    otvetstvennostyu" is a legal form. 13: a listed word's own forms are in the deletion
+#    neighbourhood too (d:), a query word's deletions looked up once.
+INDEX_FORMAT = 13
 # Posting lists longer than this (names sharing a very common word) are not used for retrieval:
 # such a word cannot make a match by itself and the other words of the query find the name.
 MAX_POSTING = 4000
@@ -95,6 +98,12 @@ GENERIC_SHARE = 0.002
 # starting with each of its initials (NIKOLAEVA V: among hundreds of NIKOLAEVAs, the ones with a
 # V-word), besides the names the rarity ranking chose.
 INITIALS_CANDIDATES = 20
+# Up to this many reached names (counted with repeats), the ranking is summed in a dict and
+# sorted in Python (`postings.best_met_few`) rather than with numpy (`_met`, `best_first`), whose
+# dozen calls cost more than the work on a few names. Measured on bench/compare_results.py's
+# queries (blocks alternated in one process): 200 is 2-3 % faster than numpy alone, compiled or
+# not (the median query reaches about 100 names). Same names either way.
+FEW_MET = 200
 # Posting keys are grouped by their first letters, and a group's lookup table is made the first
 # time a query needs it: a spot check then hashes a few hundred of the 300,000 keys, not all.
 KEY_BUCKET_PREFIX = 4
@@ -219,6 +228,7 @@ class NameIndex:
     _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
     # `posting_offsets` as a memoryview (see `_offsets`); not persisted.
     _offsets_view: memoryview | None = field(default=None, repr=False, compare=False)
+    _name_weights_view: array[float] | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         # By field, not from `__dict__`: compiled (mypyc, see docs/speed.md) the class has none.
@@ -245,6 +255,7 @@ class NameIndex:
         self._reached = {}
         self._key_slots = {}
         self._offsets_view = None
+        self._name_weights_view = None
         self.entities = []
         if columns and columns[0]:
             sources = map(Source._value2member_map_.__getitem__, columns[0])
@@ -285,6 +296,14 @@ class NameIndex:
             slots = dict(zip(keys.split("\n"), numbers, strict=False)) if keys else {}
             self._key_slots[prefix] = slots
         return slots.get(key)
+
+    def _name_weights(self) -> array[float]:
+        """`name_weights` as an array of doubles: indexing it gives Python floats (see
+        `_offsets`)."""
+        view = self._name_weights_view
+        if view is None:
+            view = self._name_weights_view = array("d", self.name_weights.tobytes())
+        return view
 
     def _offsets(self) -> memoryview:
         """The posting offsets as a memoryview: indexing it gives Python ints (a numpy scalar
@@ -361,10 +380,12 @@ class NameIndex:
         query_weight = sum(
             self.weights.get(t.phonetic, self.unknown_weight) for t in tokens if t.kind == KIND_WORD
         )
+        initials = [t.text[0] for t in tokens if t.kind == KIND_INITIAL]
+        if not (by_initials and initials) and sum(len(r) for r in reached) <= FEW_MET:
+            return best_met_few(reached, weights, query_weight, self._name_weights(), limit)
         met_names, rank = self._met(reached, weights, query_weight)
         best = best_first(met_names, rank, limit)
         chosen: list[int] = met_names[best].tolist()
-        initials = [t.text[0] for t in tokens if t.kind == KIND_INITIAL]
         if not (by_initials and initials):
             return chosen
         needed = 0
@@ -400,7 +421,8 @@ class NameIndex:
         # a measurable share of a query once the matcher is compiled, docs/speed.md)
         position[order] = first.cumsum() - 1
         met_names = ordered[first]
-        met = np.bincount(position, weights=np.repeat(weights, [len(r) for r in reached]))
+        each = np.array(weights).repeat([len(r) for r in reached])
+        met = np.bincount(position, weights=each)
         return met_names, met / (query_weight + self.name_weights[met_names] + 1e-9)
 
     def reached(self, token: Token) -> IdArray:

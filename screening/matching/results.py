@@ -190,12 +190,23 @@ def coalition_member(dataset: str) -> str:
 
 def fill_not_listed_by(hits: Iterable[Hit], loaded_datasets: Iterable[str]) -> None:
     """Set each hit's `not_listed_by`: the loaded members that list neither it nor its links."""
-    loaded = {coalition_member(dataset) for dataset in loaded_datasets}
+    loaded = frozenset(coalition_member(dataset) for dataset in loaded_datasets)
     for hit in hits:
-        hit.not_listed_by = sorted(loaded - set(hit.listed_by()))
+        hit.not_listed_by = unlisted_members(
+            loaded, [hit.dataset, *(ref.dataset for ref in hit.also_listed)]
+        )
+
+
+def unlisted_members(loaded: frozenset[str], listing_datasets: Iterable[str]) -> list[str]:
+    """The loaded coalition members (sorted) that publish none of these datasets."""
+    return sorted(loaded.difference(map(coalition_member, listing_datasets)))
 
 
 class ListVersionRef(BaseModel):
+    """One list version a screening ran against (immutable: results share them)."""
+
+    model_config = ConfigDict(frozen=True)
+
     source: Source
     dataset: str
     version_id: int

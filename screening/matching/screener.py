@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lists.model import PartialDate, Schema, Source
@@ -55,7 +56,9 @@ from screening.matching.results import (
     QueryIdentifier,
     ScreeningResult,
     Thresholds,
+    coalition_member,
     fill_not_listed_by,
+    unlisted_members,
 )
 from screening.store import ListStore, VersionInfo
 from screening.store.store import IndexDocument
@@ -67,6 +70,8 @@ from screening.store.store import IndexDocument
 CANDIDATES = 20
 CANDIDATES_PER_INITIAL = 15
 MAX_HITS = 25
+# Listed names whose joined form is remembered (`ActiveLists.joined`, about 0.2 kB each).
+JOINED_CACHE = 65536
 # Rounding slack when comparing a score's upper bound with a threshold (the bound sums in
 # another order than the score).
 CEILING_MARGIN = 1e-9
@@ -82,6 +87,23 @@ _SCHEMA_WORDS = {
     "ship": Schema.VESSEL,
     "aircraft": Schema.AIRCRAFT,
 }
+
+
+@dataclass(frozen=True)
+class ActiveLists:
+    """The active list versions and what is made of them once, swapped together in one
+    assignment: a screening running during a refresh sees one consistent set."""
+
+    versions: list[VersionInfo]
+    index: NameIndex
+    # The result's `list_versions`: immutable models, shared by every result.
+    version_refs: tuple[ListVersionRef, ...]
+    # The coalition members whose lists are loaded (a hit's `not_listed_by` is drawn from them).
+    members: frozenset[str]
+    # id(a listed name's token tuple) -> its `joined_words`, made the first time a query needs
+    # them (the index's tuples live as long as it: an id names one tuple), up to JOINED_CACHE
+    # names. Faster than the function's own cache, which hashes the tuple at every call.
+    joined: dict[int, JoinedWords] = field(default_factory=dict)
 
 
 class QueryError(ValueError):
@@ -115,9 +137,7 @@ class Screener:
         self.index_dir = index_dir or default_index_dir()
         self.thresholds = thresholds or Thresholds()
         self._lock = threading.Lock()
-        # The versions and the index built from them, swapped together in one assignment so
-        # that a screening running during a refresh sees one consistent pair.
-        self._state: tuple[list[VersionInfo], NameIndex] | None = None
+        self._state: ActiveLists | None = None
         self.refresh()
 
     @classmethod
@@ -134,21 +154,21 @@ class Screener:
 
     @property
     def versions(self) -> list[VersionInfo]:
-        return list(self._state[0]) if self._state else []
+        return list(self._state.versions) if self._state else []
 
     @property
     def index(self) -> NameIndex:
         assert self._state is not None
-        return self._state[1]
+        return self._state.index
 
     def refresh(self) -> bool:
         """Use the store's current active versions; returns True when the index changed."""
         versions = self.store.active_versions()
         built_from = identities(versions)
-        if self._state is not None and self._state[1].built_from == built_from:
+        if self._state is not None and self._state.index.built_from == built_from:
             return False
         with self._lock:
-            if self._state is not None and self._state[1].built_from == built_from:
+            if self._state is not None and self._state.index.built_from == built_from:
                 return False
             path = index_path(self.index_dir, versions)
             index = NameIndex.load(path)
@@ -159,7 +179,20 @@ class Screener:
                     self._stored_entities(versions), path.stem, built_from=built_from
                 )
                 index.save(path)
-            self._state = (versions, index)
+            self._state = ActiveLists(
+                versions,
+                index,
+                tuple(
+                    ListVersionRef(
+                        source=v.source,
+                        dataset=v.dataset,
+                        version_id=v.id,
+                        published_on=v.published_on,
+                    )
+                    for v in versions
+                ),
+                frozenset(coalition_member(v.dataset) for v in versions),
+            )
             # The index is hundreds of thousands of long-lived objects: frozen, the cyclic
             # garbage collector no longer walks them at every full collection (about a tenth
             # of the screening time otherwise). They are still freed by reference counting
@@ -203,7 +236,8 @@ class Screener:
     def screen_query(self, query: Query, thresholds: Thresholds | None = None) -> ScreeningResult:
         thresholds = thresholds or self.thresholds
         assert self._state is not None
-        versions, index = self._state
+        active = self._state
+        index = active.index
         facts = QueryFacts(
             tokens=tokenize(query.name, query.schema_),
             schema=query.schema_,
@@ -226,40 +260,42 @@ class Screener:
         # every secondary bonus is not aligned in full (`_name_score`).
         floor = None if facts.identifiers else thresholds.report - MAX_BONUS
         query_joined = joined_words(facts.tokens)
-        candidate_entities: dict[int, list[int]] = {}
+        # Each candidate party's names among the candidates.
+        candidate_entities: dict[int, list[IndexedName]] = {}
         # Initials reach no candidates themselves: look further down the surname's list.
         initials = sum(1 for t in facts.tokens if t.kind == KIND_INITIAL)
         limit = min(CANDIDATES + CANDIDATES_PER_INITIAL * initials, 80)
         # A person's initials, not a company's single letters (S C DE R L), widen the search.
         by_initials = facts.schema is None or facts.schema is Schema.PERSON
+        names = index.names
         for name_id in index.candidates(facts.tokens, limit, by_initials):
-            candidate_entities.setdefault(index.names[name_id].entity, []).append(name_id)
+            candidate = names[name_id]
+            candidate_entities.setdefault(candidate.entity, []).append(candidate)
         for kind, value in facts.identifiers:
             for entity_id in index.by_identifier(kind, value):
                 candidate_entities.setdefault(entity_id, [])
         # The candidates' word similarities in one batch (most word pairs are rejected in C).
         remember_similarities(
             facts.tokens,
-            (index.names[n].tokens for ids in candidate_entities.values() for n in ids),
+            (name.tokens for found in candidate_entities.values() for name in found),
             memo,
         )
 
-        for entity_id, name_ids in candidate_entities.items():
+        for entity_id, entity_names in candidate_entities.items():
             entity = index.entities[entity_id]
             if allowed is not None and entity.dataset not in allowed:
                 continue
             # The best-scoring name (`_name_score`: None below the floor, most candidates).
             best_name: IndexedName | None = None
             best_score: NameScore | None = None
-            for name_id in name_ids:
-                name = index.names[name_id]
+            for name in entity_names:
                 # The listed type matters to the whole-name rules (vessel names, acronyms).
                 key = (id(name.tokens), entity.schema)
                 if key in name_scores:
                     scored = name_scores[key]
                 else:
                     scored = name_scores[key] = _name_score(
-                        facts, name.tokens, index, memo, entity.schema, floor, query_joined
+                        facts, name.tokens, active, memo, entity.schema, floor, query_joined
                     )
                 if scored is not None and (best_score is None or scored.score > best_score.score):
                     best_score, best_name = scored, name
@@ -268,7 +304,7 @@ class Screener:
                 # the party has none among the candidates (only identifiers bring those, and
                 # with identifiers there is no floor): no feature lifts it into the report.
                 continue
-            hit = self._hit(index, entity_id, best_score, best_name, facts, thresholds)
+            hit = self._hit(active, entity_id, best_score, best_name, facts, thresholds)
             if hit is not None:
                 best[entity_id] = hit
 
@@ -276,24 +312,18 @@ class Screener:
             best.values(), key=lambda h: (-h.score, h.source.value, h.dataset, h.entry_id)
         )
         hits = hits[:MAX_HITS]
-        fill_not_listed_by(hits, (v.dataset for v in versions))
         decision = hits[0].decision if hits else Decision.CLEAR
         return ScreeningResult(
             query=query,
             decision=decision,
             hits=hits,
-            list_versions=[
-                ListVersionRef(
-                    source=v.source, dataset=v.dataset, version_id=v.id, published_on=v.published_on
-                )
-                for v in versions
-            ],
+            list_versions=list(active.version_refs),
             thresholds=thresholds,
         )
 
     def _hit(
         self,
-        index: NameIndex,
+        active: ActiveLists,
         entity_id: int,
         best: NameScore | None,
         best_name: IndexedName | None,
@@ -301,6 +331,7 @@ class Screener:
         thresholds: Thresholds,
     ) -> Hit | None:
         """The party's hit from its best name's score, or None below the report threshold."""
+        index = active.index
         entity = index.entities[entity_id]
         base = best.score if best is not None else 0.0
         if base + MAX_BONUS < thresholds.report and not facts.identifiers:
@@ -316,6 +347,7 @@ class Screener:
         else:
             decision = Decision.CLEAR
         matched = best_name.full if best_name is not None else entity.name
+        also_listed = listing_refs(index, entity_id)
         return Hit(
             source=entity.source,
             dataset=entity.dataset,
@@ -333,9 +365,12 @@ class Screener:
                 # accuracy v2: the name-stage caps first (already in name_score), then the rest
                 features=[*(best.caps if best is not None else ()), *features],
             ),
-            also_listed=listing_refs(index, entity_id),
+            also_listed=also_listed,
             list_version=entity.version_id,
             listed_on=entity.listed_on,
+            not_listed_by=unlisted_members(
+                active.members, [entity.dataset, *(ref.dataset for ref in also_listed)]
+            ),
         )
 
     # -- identifiers and free text (screening.matching.lookup, screening.matching.textscan) ----
@@ -363,7 +398,7 @@ class Screener:
 def _name_score(
     facts: QueryFacts,
     listed: tuple[Token, ...],
-    index: NameIndex,
+    active: ActiveLists,
     memo: SimilarityMemo,
     listed_schema: Schema,
     floor: float | None,
@@ -377,15 +412,21 @@ def _name_score(
     """
     person = listed_schema is Schema.PERSON
     if floor is not None:
+        index = active.index
         ceiling = alignment_ceiling(
             facts.tokens, listed, index.weights, index.unknown_weight, memo, person
         )
         # (the joined score is needed only when the alignment's bound alone is too low)
         if ceiling + CEILING_MARGIN < floor:
-            together = joined_words_score(query_joined, joined_words_of_name(listed))
+            listed_joined = active.joined.get(id(listed))
+            if listed_joined is None:
+                if len(active.joined) >= JOINED_CACHE:
+                    active.joined.clear()  # a simple bound, as the index's reached words
+                listed_joined = active.joined[id(listed)] = joined_words_of_name(listed)
+            together = joined_words_score(query_joined, listed_joined)
             if (together or 0.0) + CEILING_MARGIN < floor:
                 return None
-    return name_score(facts, listed, index, memo, person, listed_schema)
+    return name_score(facts, listed, active.index, memo, person, listed_schema)
 
 
 def _country(value: str | None) -> str | None:

@@ -170,7 +170,7 @@ def align_words(
 def alignment_ceiling(
     query: Sequence[Token],
     listed: Sequence[Token],
-    weights: Mapping[str, float],
+    weights: dict[str, float],
     unknown_weight: float,
     memo: SimilarityMemo,
     person: bool,
@@ -184,23 +184,24 @@ def alignment_ceiling(
     (computed there when missing), which the alignment reuses. Keep in step with `align_words`
     (a test checks that the bound holds).
     """
+    # (the screener calls this for every candidate name: loops by position rather than `zip`,
+    # whose iterator is an object made per loop, and constants read once a call)
     best_met = [0.0] * len(query)
     heaviest = [0.0] * len(query)
     listed_items: list[tuple[float, float]] = []
     listed_unmet = 0.0
     legal_form_weight = LEGAL_FORM_WEIGHT * unknown_weight
-    # (the screener calls this for every candidate name: module constants and the bound method
-    # as locals, read once a call instead of once a word)
     legal_form = KIND_LEGAL_FORM
-    weight_of = weights.get
     try:
         rows = [memo[id(lt)] for lt in listed]
     except KeyError:
         rows = _rows(query, listed, memo)
-    for lt, row in zip(listed, rows, strict=False):  # (`strict` checks cost: one row a word)
-        w = legal_form_weight if lt.kind == legal_form else weight_of(lt.phonetic, unknown_weight)
+    for li in range(len(listed)):
+        lt = listed[li]
+        w = legal_form_weight if lt.kind == legal_form else weights.get(lt.phonetic, unknown_weight)
         if w < 0:
             return 1.0  # the bound holds for positive weights only
+        row = rows[li]
         if not row:
             listed_unmet += w
             continue
@@ -217,18 +218,20 @@ def alignment_ceiling(
     query_unmet = 0.0
     initials = False
     initial = KIND_INITIAL
-    for q, met, heaviest_partner in zip(query, best_met, heaviest, strict=False):
+    for qi in range(len(query)):
+        q = query[qi]
         kind = q.kind
         if kind == initial:
             initials = True
+        met = best_met[qi]
         if met > 0:
-            query_items.append((met, heaviest_partner))
+            query_items.append((met, heaviest[qi]))
         elif kind == initial:
             query_unmet += 1.0
         elif kind == legal_form:
             query_unmet += legal_form_weight
         else:
-            query_unmet += weight_of(q.phonetic, unknown_weight)
+            query_unmet += weights.get(q.phonetic, unknown_weight)
     if person and initials:
         listed_unmet *= ABBREVIATED_LISTED_WEIGHT
     if query_unmet < 0:
