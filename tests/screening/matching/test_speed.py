@@ -6,8 +6,8 @@
 - Screening with the bound gives exactly the answers of screening without it, on real lists.
 - The persisted index keeps one token tuple per distinct name (the per-query name-score memo
   relies on it) and does not persist the cache of reached names.
-- The vectorised candidate ranking orders names exactly as the summing dict and `heapq.nlargest`
-  it replaced (kept here as the reference).
+- The candidate ranking (numpy for many reached names, a dict for a few) orders names exactly
+  as the summing dict and `heapq.nlargest` it replaced (kept here as the reference).
 - A query with initials reaches a name its common surname would push out of the ranking.
 """
 
@@ -24,12 +24,14 @@ from hypothesis import strategies as st
 from lists import open_list
 from lists.model import Schema, Source
 from screening import Screener
+from screening.matching import index as index_module
 from screening.matching import screener as screener_module
 from screening.matching.algorithm import name_score
 from screening.matching.features import tokens as tokens_module
 from screening.matching.features.names import align_words, alignment_ceiling
 from screening.matching.features.tokens import similarity_rows, token_similarity
 from screening.matching.index import (
+    FEW_MET,
     INITIALS_CANDIDATES,
     NEIGHBOUR_WEIGHT,
     NameIndex,
@@ -275,11 +277,24 @@ def _reference_ranking(index: NameIndex, tokens: Sequence[Token], limit: int) ->
     return [name_id for _, name_id in ranked]
 
 
-def test_candidates_are_ranked_as_by_the_summing_dict(screener: Screener) -> None:
+@pytest.mark.parametrize("few_met", [0, FEW_MET, 10**9], ids=["numpy", "as-set", "dict"])
+def test_candidates_are_ranked_as_by_the_summing_dict(
+    screener: Screener, few_met: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # numpy (`_met`, `best_first`) for every query, for none (`best_met_few`), and the split as
+    # set: the same names in the same order as the reference, either way.
+    monkeypatch.setattr(index_module, "FEW_MET", few_met)
     index = screener.index
     queries = [tokenize(name, None) for name, _kind in _queries(index)]
     queries = [q for q in queries if not any(t.kind == TokenKind.INITIAL for t in q)]
     assert len(queries) > 700
+    reached = [
+        sum(len(r) for t in q if t.kind != TokenKind.LEGAL_FORM for r in index.reached_parts(t))
+        for q in queries
+    ]
+    # both paths of the split are taken
+    assert sum(1 for n in reached if n <= FEW_MET) > 100
+    assert sum(1 for n in reached if n > FEW_MET) > 100
     for tokens in queries:
         assert index.candidates(tokens, 20) == _reference_ranking(index, tokens, 20)
 
