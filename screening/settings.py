@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
         "COALITION_COMPILE",
         None,
         "Install time only, read by setup.py: 1 compiles the matcher with mypyc for about a "
-        "fifth more names/s, same answers (docs/speed.md).",
+        "quarter more names/s, same answers (docs/speed.md).",
     ),
     Setting("COALITION_MATCH_THRESHOLD", "0.90", "Score at or above which a hit is a match."),
     Setting("COALITION_REVIEW_THRESHOLD", "0.75", "Score at or above which a hit is review."),
