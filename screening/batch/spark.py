@@ -66,7 +66,7 @@ from screening.batch.transactions import (
 from screening.coalition.profiles import InstitutionProfile
 from screening.matching.index import index_path
 from screening.matching.results import ListVersionRef, Thresholds
-from screening.matching.screener import Screener
+from screening.matching.screener import Screener, list_version_refs
 from screening.store import ListStore, VersionInfo
 
 if TYPE_CHECKING:
@@ -147,12 +147,7 @@ class ShippedIndex:
 
     @property
     def list_versions(self) -> list[ListVersionRef]:
-        return [
-            ListVersionRef(
-                source=v.source, dataset=v.dataset, version_id=v.id, published_on=v.published_on
-            )
-            for v in self.versions
-        ]
+        return list_version_refs(self.versions)
 
 
 def ship_index(

@@ -106,6 +106,16 @@ class ActiveLists:
     joined: dict[int, JoinedWords] = field(default_factory=dict)
 
 
+def list_version_refs(versions: Iterable[VersionInfo]) -> list[ListVersionRef]:
+    """The list versions as a result names them (`ScreeningResult.list_versions`)."""
+    return [
+        ListVersionRef(
+            source=v.source, dataset=v.dataset, version_id=v.id, published_on=v.published_on
+        )
+        for v in versions
+    ]
+
+
 class QueryError(ValueError):
     """A query value cannot be understood (unknown type, unreadable birth date ...)."""
 
@@ -182,15 +192,7 @@ class Screener:
             self._state = ActiveLists(
                 versions,
                 index,
-                tuple(
-                    ListVersionRef(
-                        source=v.source,
-                        dataset=v.dataset,
-                        version_id=v.id,
-                        published_on=v.published_on,
-                    )
-                    for v in versions
-                ),
+                tuple(list_version_refs(versions)),
                 frozenset(coalition_member(v.dataset) for v in versions),
             )
             # The index is hundreds of thousands of long-lived objects: frozen, the cyclic
