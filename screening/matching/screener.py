@@ -32,7 +32,6 @@ from screening.matching.features.names import (
     alignment_ceiling,
     distinctive_length,
     joined_words,
-    joined_words_of_name,
     joined_words_score,
     remember_similarities,
 )
@@ -100,9 +99,10 @@ class ActiveLists:
     version_refs: tuple[ListVersionRef, ...]
     # The coalition members whose lists are loaded (a hit's `not_listed_by` is drawn from them).
     members: frozenset[str]
-    # id(a listed name's token tuple) -> its `joined_words`, made the first time a query needs
-    # them (the index's tuples live as long as it: an id names one tuple), up to JOINED_CACHE
-    # names. Faster than the function's own cache, which hashes the tuple at every call.
+    # id(a listed name's token tuple) -> its `joined_words`, made the first time a query's
+    # score bound needs them (the index's tuples live as long as it: an id names one tuple), up
+    # to JOINED_CACHE names. Keyed by id: hashing the tuple of tokens costs about as much as
+    # joining them.
     joined: dict[int, JoinedWords] = field(default_factory=dict)
 
 
@@ -424,7 +424,7 @@ def _name_score(
             if listed_joined is None:
                 if len(active.joined) >= JOINED_CACHE:
                     active.joined.clear()  # a simple bound, as the index's reached words
-                listed_joined = active.joined[id(listed)] = joined_words_of_name(listed)
+                listed_joined = active.joined[id(listed)] = joined_words(listed)
             together = joined_words_score(query_joined, listed_joined)
             if (together or 0.0) + CEILING_MARGIN < floor:
                 return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -326,17 +325,8 @@ def joined_words_score(query: JoinedWords, listed: JoinedWords) -> float | None:
 
 def joined_words(tokens: Sequence[Token]) -> JoinedWords:
     """(words that are not legal forms, those words written together, whether one of them has
-    JOINED_SHORT_WORD letters or fewer), remembered for the index's name tuples."""
-    if isinstance(tokens, tuple):
-        return joined_words_of_name(tokens)
-    return joined_words_of_name.__wrapped__(tuple(tokens))
-
-
-# The listed names recur from one query to the next (a tuple hashes faster than it is joined);
-# about 0.2 kB a name.
-@lru_cache(maxsize=65536)
-def joined_words_of_name(tokens: tuple[Token, ...]) -> JoinedWords:
-    """`joined_words` of a name's token tuple (the screener calls it for each listed name)."""
+    JOINED_SHORT_WORD letters or fewer). The screener remembers them for the listed names it
+    bounds (`screener.ActiveLists.joined`)."""
     words = [t for t in tokens if t.kind != KIND_LEGAL_FORM]
     together = "".join([t.phonetic for t in words])  # `joined`, on the words already chosen
     return len(words), together, any(len(t.text) <= JOINED_SHORT_WORD for t in words)
