@@ -228,7 +228,7 @@ class NameIndex:
     _key_slots: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
     # `posting_offsets` as a memoryview (see `_offsets`); not persisted.
     _offsets_view: memoryview | None = field(default=None, repr=False, compare=False)
-    _name_weights_view: array[float] | None = field(default=None, repr=False, compare=False)
+    _name_weights_array: array[float] | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         # By field, not from `__dict__`: compiled (mypyc, see docs/speed.md) the class has none.
@@ -255,7 +255,7 @@ class NameIndex:
         self._reached = {}
         self._key_slots = {}
         self._offsets_view = None
-        self._name_weights_view = None
+        self._name_weights_array = None
         self.entities = []
         if columns and columns[0]:
             sources = map(Source._value2member_map_.__getitem__, columns[0])
@@ -300,10 +300,10 @@ class NameIndex:
     def _name_weights(self) -> array[float]:
         """`name_weights` as an array of doubles: indexing it gives Python floats (see
         `_offsets`)."""
-        view = self._name_weights_view
-        if view is None:
-            view = self._name_weights_view = array("d", self.name_weights.tobytes())
-        return view
+        weights = self._name_weights_array
+        if weights is None:
+            weights = self._name_weights_array = array("d", self.name_weights.tobytes())
+        return weights
 
     def _offsets(self) -> memoryview:
         """The posting offsets as a memoryview: indexing it gives Python ints (a numpy scalar

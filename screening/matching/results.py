@@ -188,9 +188,8 @@ def coalition_member(dataset: str) -> str:
     return dataset_members()[dataset].member
 
 
-def fill_not_listed_by(hits: Iterable[Hit], loaded_datasets: Iterable[str]) -> None:
+def fill_not_listed_by(hits: Iterable[Hit], loaded: frozenset[str]) -> None:
     """Set each hit's `not_listed_by`: the loaded members that list neither it nor its links."""
-    loaded = frozenset(coalition_member(dataset) for dataset in loaded_datasets)
     for hit in hits:
         hit.not_listed_by = unlisted_members(
             loaded, [hit.dataset, *(ref.dataset for ref in hit.also_listed)]

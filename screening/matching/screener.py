@@ -380,11 +380,13 @@ class Screener:
     def screen_identifier(self, kind: str, value: str, lists: list[str] | None = None) -> list[Hit]:
         """Every listed party carrying this identifier (a BIC in any of its 8- or 11-character
         forms, an IMO number, a crypto address ...): score 1.0, decision match."""
+        active = self._state
+        assert active is not None
         try:
-            hits = identifier_hits(self.index, kind, value, allowed_datasets(lists))
+            hits = identifier_hits(active.index, kind, value, allowed_datasets(lists))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-        fill_not_listed_by(hits, (v.dataset for v in self.versions))
+        fill_not_listed_by(hits, active.members)
         return hits
 
     def scan_text(
